@@ -1,0 +1,373 @@
+// Package jamf provides a client for the Jamf Pro API (/api) and the parts of
+// the Classic API (/JSSResource) that have no Jamf Pro API equivalent.
+//
+// The client is shaped like go-github: NewClient with options, services as
+// fields, context-first methods returning (T, *Response, error), and typed
+// errors that work with errors.As. It keeps Jamf's published load guidance: one
+// shared concurrency limit per client (default 5), an optional shared rate
+// limiter, retries only for idempotent reads, and never an automatic resend of a
+// write that may have reached the server.
+package jamf
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+	"golang.org/x/time/rate"
+)
+
+// DefaultConcurrency is Jamf's published guidance for API clients: at most five
+// concurrent connections to one Jamf Pro server.
+const DefaultConcurrency = 5
+
+// maxBodyBytes caps how much of any response body the client reads.
+const maxBodyBytes = 64 << 20
+
+// maxErrorBodyBytes caps how much of an error body the client reads.
+const maxErrorBodyBytes = 1 << 20
+
+// Client talks to one Jamf Pro server. It is safe for concurrent use.
+type Client struct {
+	httpClient *http.Client
+	baseURL    *url.URL
+	userAgent  string
+	logger     *slog.Logger
+
+	auth    tokenSource
+	sem     *semaphore.Weighted
+	conc    int
+	limiter *rate.Limiter
+	retry   retryPolicy
+	sticky  *stickySession
+	now     func() time.Time
+
+	privMu     sync.Mutex
+	privileges *Privileges
+
+	common service
+
+	// Auth reads the calling account's authorization and privileges.
+	Auth *AuthService
+	// Classic reads the Classic API endpoints that have no Jamf Pro API equivalent.
+	Classic *ClassicService
+	// Computers lists computer inventory.
+	Computers *ComputersService
+	// Groups lists computer and mobile-device groups and their members.
+	Groups *GroupsService
+	// MDM sends, lists and flushes MDM commands.
+	MDM *MDMService
+	// MobileDevices lists mobile-device inventory.
+	MobileDevices *MobileDevicesService
+}
+
+type service struct{ client *Client }
+
+// NewClient returns a client for the Jamf Pro server at baseURL (for example
+// "https://example.jamfcloud.com"). The URL must use HTTPS unless its host is a
+// loopback address. Without an auth option the client sends no credentials.
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	u, err := ParseServerURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		httpClient: &http.Client{Timeout: 120 * time.Second},
+		baseURL:    u,
+		userAgent:  "jamfops",
+		logger:     slog.New(slog.DiscardHandler),
+		conc:       DefaultConcurrency,
+		retry:      defaultRetryPolicy(),
+		now:        time.Now,
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	c.sem = semaphore.NewWeighted(int64(c.conc))
+	if c.auth == nil {
+		c.auth = noAuth{}
+	}
+	c.common.client = c
+	c.Auth = (*AuthService)(&c.common)
+	c.Classic = (*ClassicService)(&c.common)
+	c.Computers = (*ComputersService)(&c.common)
+	c.Groups = (*GroupsService)(&c.common)
+	c.MDM = (*MDMService)(&c.common)
+	c.MobileDevices = (*MobileDevicesService)(&c.common)
+	return c, nil
+}
+
+// ParseServerURL checks a Jamf Pro server address and returns it with a
+// trailing slash. It accepts https URLs, and http only for loopback hosts
+// (the in-memory test server), so credentials never cross a network in clear.
+func ParseServerURL(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, errors.New("jamf: no server URL given (set JAMF_URL or --url)")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("jamf: server URL %q is not a URL: %w", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("jamf: server URL %q has no host (expected https://yourserver.jamfcloud.com)", raw)
+	}
+	if u.User != nil {
+		return nil, errors.New("jamf: server URL must not contain credentials")
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("jamf: refusing plain http to %s: use https (http is allowed only for loopback test servers)", u.Host)
+		}
+	default:
+		return nil, fmt.Errorf("jamf: server URL %q must start with https://", raw)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
+
+// IsLoopback reports whether host names this machine (localhost or a loopback IP).
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// BaseURL returns the server address the client talks to.
+func (c *Client) BaseURL() string { return strings.TrimSuffix(c.baseURL.String(), "/") }
+
+// Concurrency returns the client's shared limit on requests in flight.
+func (c *Client) Concurrency() int { return c.conc }
+
+// Credential returns the non-secret identity the client authenticates as (an
+// API client ID or a username), for audit records.
+func (c *Client) Credential() string { return c.auth.identity() }
+
+// Close invalidates a user bearer token on the server (API-client tokens simply
+// expire). It is safe to call more than once.
+func (c *Client) Close(ctx context.Context) error { return c.auth.close(ctx, c) }
+
+// Response wraps the HTTP response and adds paging information.
+type Response struct {
+	*http.Response
+	// TotalCount is the server's totalCount for paged Jamf Pro API collections.
+	TotalCount int
+	// Requests counts the HTTP requests a call needed (pages, retries).
+	Requests int
+}
+
+// request describes one API call before it is sent.
+type request struct {
+	method string
+	path   string // relative to the base URL, without a leading slash
+	query  url.Values
+	body   []byte
+	ctype  string
+	accept string
+	// privileges names what the call needs, to explain a 403.
+	privileges []string
+}
+
+func (c *Client) newHTTPRequest(ctx context.Context, r *request, token string) (*http.Request, error) {
+	if strings.HasPrefix(r.path, "/") || strings.Contains(r.path, "://") {
+		return nil, fmt.Errorf("jamf: request path %q must be relative to the base URL", r.path)
+	}
+	rel, err := url.Parse(r.path)
+	if err != nil {
+		return nil, fmt.Errorf("jamf: bad request path: %w", err)
+	}
+	u := c.baseURL.ResolveReference(rel)
+	if r.query != nil {
+		u.RawQuery = r.query.Encode()
+	}
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("jamf: %w", err)
+	}
+	if r.body != nil {
+		req.Header.Set("Content-Type", r.ctype)
+	}
+	accept := r.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
+	req.Header.Set("User-Agent", c.userAgent)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if c.sticky != nil {
+		c.sticky.apply(req)
+	}
+	return req, nil
+}
+
+// do sends r with auth, the shared limits, retries for idempotent reads and one
+// retry after a 401, and decodes a successful body into v (JSON or XML by
+// content type; an io.Writer receives the raw body).
+func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
+	idempotent := r.method == http.MethodGet || r.method == http.MethodHead
+	var (
+		resp     *Response
+		lastErr  error
+		reauthed bool
+		attempts int
+	)
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return resp, err
+		}
+		token, err := c.auth.token(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		attempts++
+		hr, sent, err := c.roundTrip(ctx, r, token)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			lastErr = err
+			if (idempotent || !sent) && c.retry.shouldRetry(attempt) {
+				if werr := c.retry.wait(ctx, attempt, 0); werr != nil {
+					return nil, werr
+				}
+				continue
+			}
+			if !idempotent && sent {
+				return nil, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Err: err}
+			}
+			return nil, fmt.Errorf("jamf: %s /%s: %w", r.method, r.path, lastErr)
+		}
+		resp = &Response{Response: hr, Requests: attempts}
+		cerr := c.checkResponse(hr, r)
+		if cerr == nil {
+			err := decodeBody(hr, v)
+			hr.Body.Close()
+			if err != nil {
+				return resp, fmt.Errorf("jamf: %s /%s: decoding response: %w", r.method, r.path, err)
+			}
+			return resp, nil
+		}
+		hr.Body.Close()
+		var er *ErrorResponse
+		if errors.As(cerr, &er) && er.Response.StatusCode == http.StatusUnauthorized && !reauthed {
+			// The token expired or was revoked: fetch a new one and try once more.
+			// A 401 means the server did nothing, so this is safe for writes too.
+			reauthed = true
+			c.auth.invalidate(token)
+			continue
+		}
+		if idempotent && isRetryableStatus(hr.StatusCode) && c.retry.shouldRetry(attempt) {
+			var after time.Duration
+			var rl *RateLimitError
+			if errors.As(cerr, &rl) {
+				after = rl.RetryAfter
+			}
+			if werr := c.retry.wait(ctx, attempt, after); werr != nil {
+				return resp, werr
+			}
+			continue
+		}
+		if !idempotent && (hr.StatusCode == http.StatusBadGateway || hr.StatusCode == http.StatusGatewayTimeout) {
+			// A gateway gave up waiting: the server may have acted on the write.
+			return resp, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Err: cerr}
+		}
+		return resp, cerr
+	}
+}
+
+// roundTrip sends one HTTP request within the client's concurrency and rate
+// limits. sent reports whether any of the request reached the wire, which
+// decides whether a failed write may be retried.
+func (c *Client) roundTrip(ctx context.Context, r *request, token string) (*http.Response, bool, error) {
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return nil, false, err
+		}
+	}
+	if err := c.sem.Acquire(ctx, 1); err != nil {
+		return nil, false, err
+	}
+	defer c.sem.Release(1)
+	var (
+		mu   sync.Mutex
+		sent bool
+	)
+	trace := &traceState{onWrote: func() { mu.Lock(); sent = true; mu.Unlock() }}
+	req, err := c.newHTTPRequest(trace.with(ctx), r, token)
+	if err != nil {
+		return nil, false, err
+	}
+	start := c.now()
+	hr, err := c.httpClient.Do(req)
+	mu.Lock()
+	wasSent := sent
+	mu.Unlock()
+	if err != nil {
+		c.logger.Debug("jamf request failed", "method", r.method, "path", r.path, "err", redactErr(err))
+		return nil, wasSent, redactErr(err)
+	}
+	c.logger.Debug("jamf request", "method", r.method, "path", r.path, "status", hr.StatusCode, "elapsed", c.now().Sub(start))
+	if c.sticky != nil {
+		c.sticky.capture(hr)
+	}
+	return hr, true, nil
+}
+
+func decodeBody(hr *http.Response, v any) error {
+	if v == nil {
+		_, err := io.Copy(io.Discard, io.LimitReader(hr.Body, maxBodyBytes))
+		return err
+	}
+	body := io.LimitReader(hr.Body, maxBodyBytes)
+	if w, ok := v.(io.Writer); ok {
+		_, err := io.Copy(w, body)
+		return err
+	}
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if strings.Contains(hr.Header.Get("Content-Type"), "xml") {
+		return xml.Unmarshal(data, v)
+	}
+	return json.Unmarshal(data, v)
+}
+
+// jsonRequest builds a request with a JSON body.
+func jsonRequest(method, path string, body any, privileges ...string) (*request, error) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("jamf: encoding request: %w", err)
+	}
+	return &request{method: method, path: path, body: data, ctype: "application/json", privileges: privileges}, nil
+}

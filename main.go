@@ -1,0 +1,116 @@
+// Command jamfops is a terminal console for Jamf Pro and Jamf Security Cloud:
+// browse smart groups, devices and MDM command queues, and act on them safely.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version and commit are stamped by the release build (-ldflags -X).
+var (
+	version = ""
+	commit  = ""
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks a command-line mistake (exit status 2).
+var errUsage = errors.New("usage")
+
+// run dispatches a subcommand and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := ""
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "--version", "-version", "version":
+		fmt.Fprintln(stdout, versionString())
+		return 0
+	case "", "help", "-h", "--help":
+		fmt.Fprint(stdout, usageText)
+		return 0
+	case "demo":
+		err = runDemo(ctx, args, stdout, stderr)
+	case "groups":
+		err = runGroups(ctx, args, stdout, stderr)
+	case "devices":
+		err = runDevices(ctx, args, stdout, stderr)
+	case "commands":
+		err = runCommands(ctx, args, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "jamfops: unknown command %q\n\n%s", cmd, usageText)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		if err != errUsage {
+			fmt.Fprintf(stderr, "jamfops: %v\n", err)
+		}
+		return 2
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "jamfops: interrupted")
+		return 130
+	}
+	fmt.Fprintf(stderr, "jamfops: %v\n", err)
+	return 1
+}
+
+// versionString reports the stamped version, or what the Go build recorded.
+func versionString() string {
+	v, c := version, commit
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && c == "" {
+				c = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if c == "" {
+		c = "unknown"
+	}
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	return fmt.Sprintf("jamfops %s (commit %s)", v, c)
+}
+
+const usageText = `jamfops: a terminal console for Jamf Pro fleets
+
+Usage:
+  jamfops demo --serve [--addr 127.0.0.1:9180]   run the in-memory demo Jamf Pro server
+  jamfops groups   [--kind computer|mobile] [--json]
+  jamfops devices  --group ID|NAME [--kind computer|mobile] [--json]
+  jamfops commands --device ID|SERIAL|UDID|NAME [--kind computer|mobile] [--status S,…] [--json]
+  jamfops --version
+
+Connection (flags override the environment):
+  JAMF_URL             https://yourserver.jamfcloud.com   (--url)
+  JAMF_CLIENT_ID       API client ID (recommended)         (--client-id)
+  JAMF_CLIENT_SECRET   API client secret
+  JAMF_USERNAME        user account, if no API client       (--username)
+  JAMF_PASSWORD        its password
+Secrets are read from the environment only, never from flags, so they do not
+land in shell history or process listings.
+`
