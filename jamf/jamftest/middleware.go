@@ -180,7 +180,7 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 
 // handle registers a route that needs the listed privileges (all of them).
 func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc, privileges ...string) {
-	s.routes = append(s.routes, pattern)
+	s.routes = append(s.routes, routeInfo{pattern: pattern, privileges: privileges})
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if info := infoFrom(r); info != nil {
 			info.route = pattern

@@ -63,6 +63,8 @@ type Options struct {
 	// HostileNames gives a few devices names with terminal escape sequences,
 	// to prove that clients sanitise what they render.
 	HostileNames bool
+	// Rename gives computers (by inventory ID) names of the test's choosing.
+	Rename map[int]string
 	// Load is the capacity model (default: unlimited).
 	Load LoadModel
 	// Faults are injected failures (default: none).
@@ -105,7 +107,13 @@ type Server struct {
 	faults    Faults
 	bucket    tokenBucket
 	memberMem membershipCache
-	routes    []string
+	routes    []routeInfo
+}
+
+// routeInfo is one served route and the privileges it checks.
+type routeInfo struct {
+	pattern    string
+	privileges []string
 }
 
 // NewServer starts a server on loopback. Call Close when done.
@@ -159,6 +167,11 @@ func NewServer(opts Options) (*Server, error) {
 			if d := s.fleet.computer(3 + i*5); d != nil {
 				d.name = name
 			}
+		}
+	}
+	for id, name := range opts.Rename {
+		if d := s.fleet.computer(id); d != nil {
+			d.name = name
 		}
 	}
 	gen := &generator{r: newRand(opts.Seed + 7)}
@@ -227,7 +240,24 @@ func (s *Server) RevokeTokens() {
 }
 
 // Routes returns every route the server serves ("GET /api/v2/groups").
-func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
+func (s *Server) Routes() []string {
+	out := make([]string, len(s.routes))
+	for i, r := range s.routes {
+		out[i] = r.pattern
+	}
+	return out
+}
+
+// RoutePrivileges returns the privileges a route checks before its handler
+// runs (handlers may check more, such as a command's send privilege).
+func (s *Server) RoutePrivileges(route string) []string {
+	for _, r := range s.routes {
+		if r.pattern == route {
+			return append([]string(nil), r.privileges...)
+		}
+	}
+	return nil
+}
 
 func randomHex(n int) string {
 	b := make([]byte, n)
