@@ -19,12 +19,16 @@ func quoteValue(value string) string {
 	var b strings.Builder
 	b.Grow(len(value) + 2)
 	b.WriteByte('"')
-	for _, r := range value {
-		switch r {
+	for i := 0; i < len(value); i++ {
+		// Byte by byte: the escaped characters are ASCII, and other bytes
+		// (even invalid UTF-8) pass through unchanged.
+		switch c := value[i]; c {
 		case '\\', '"':
 			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
 		}
-		b.WriteRune(r)
 	}
 	b.WriteByte('"')
 	return b.String()

@@ -73,10 +73,10 @@ func (l *AdminLog) begin() int {
 	return l.inflight
 }
 
-func (l *AdminLog) end(rec RequestRecord, rejected bool) {
+// record logs an answered request; done leaves the in-flight count.
+func (l *AdminLog) record(rec RequestRecord, rejected bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.inflight--
 	l.byRoute[rec.Route]++
 	if rec.Status >= 500 || rec.Status == 429 {
 		l.errors++
@@ -87,6 +87,12 @@ func (l *AdminLog) end(rec RequestRecord, rejected bool) {
 	if len(l.requests) < maxRequestRecords {
 		l.requests = append(l.requests, rec)
 	}
+}
+
+func (l *AdminLog) done() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inflight--
 }
 
 func (l *AdminLog) command(rec CommandRecord) {

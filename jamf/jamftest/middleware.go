@@ -79,9 +79,16 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		inflight := s.log.begin()
 		info := &requestInfo{route: r.Method + " " + r.URL.Path}
 		rec := &statusRecorder{ResponseWriter: w}
-		rejected := false
+		rejected, recorded := false, false
+		logIt := func() {
+			if !recorded {
+				recorded = true
+				s.log.record(RequestRecord{At: start, Route: info.route, Status: rec.status, Devices: info.devices, Duration: time.Since(start)}, rejected)
+			}
+		}
 		defer func() {
-			s.log.end(RequestRecord{At: start, Route: info.route, Status: rec.status, Devices: info.devices, Duration: time.Since(start)}, rejected)
+			logIt()
+			s.log.done()
 		}()
 
 		var body []byte
@@ -149,12 +156,14 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		if timeout {
+			// The server has acted; only the answer is late.
+			rec.status = http.StatusGatewayTimeout
+			logIt()
 			delay := faults.TimeoutDelay
 			if delay <= 0 {
 				delay = time.Minute
 			}
 			sleepCtx(r.Context(), delay)
-			rec.status = http.StatusGatewayTimeout
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(http.StatusGatewayTimeout)
 			_, _ = io.WriteString(w, "Gateway Timeout")
