@@ -4,13 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
 )
 
 // runDemo runs the in-memory Jamf Pro server (--serve).
-func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runDemo(ctx context.Context, args []string, env *cliEnv) error {
+	stdout, stderr := env.stdout, env.stderr
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	serve := fs.Bool("serve", false, "run the demo server until interrupted and print how to connect")
 	addr := fs.String("addr", "127.0.0.1:9180", "loopback address for --serve (port 0 picks a free one)")

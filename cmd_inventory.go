@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -13,7 +12,8 @@ import (
 )
 
 // runGroups lists computer and mobile-device groups with member counts.
-func runGroups(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runGroups(ctx context.Context, args []string, env *cliEnv) error {
+	stdout, stderr := env.stdout, env.stderr
 	fs := flag.NewFlagSet("groups", flag.ContinueOnError)
 	var conn connFlags
 	conn.register(fs)
@@ -26,7 +26,7 @@ func runGroups(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	return withClient(ctx, &conn, func(c *jamf.Client) error {
+	return withClient(ctx, &conn, env.getenv, func(c *jamf.Client) error {
 		groups, _, err := c.Groups.List(ctx, nil)
 		if err != nil {
 			return err
@@ -51,7 +51,8 @@ func runGroups(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // runDevices lists a group's members.
-func runDevices(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runDevices(ctx context.Context, args []string, env *cliEnv) error {
+	stdout, stderr := env.stdout, env.stderr
 	fs := flag.NewFlagSet("devices", flag.ContinueOnError)
 	var conn connFlags
 	conn.register(fs)
@@ -68,7 +69,7 @@ func runDevices(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	return withClient(ctx, &conn, func(c *jamf.Client) error {
+	return withClient(ctx, &conn, env.getenv, func(c *jamf.Client) error {
 		groups, _, err := c.Groups.List(ctx, nil)
 		if err != nil {
 			return err
@@ -94,7 +95,8 @@ func runDevices(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // runCommands lists one device's MDM commands.
-func runCommands(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runCommands(ctx context.Context, args []string, env *cliEnv) error {
+	stdout, stderr := env.stdout, env.stderr
 	fs := flag.NewFlagSet("commands", flag.ContinueOnError)
 	var conn connFlags
 	conn.register(fs)
@@ -123,7 +125,7 @@ func runCommands(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("%w: unknown status %q (want pending, notnow, failed or completed)", errUsage, s)
 		}
 	}
-	return withClient(ctx, &conn, func(c *jamf.Client) error {
+	return withClient(ctx, &conn, env.getenv, func(c *jamf.Client) error {
 		d, err := ops.FindDevice(ctx, c, *deviceRef, kind)
 		if err != nil {
 			return err

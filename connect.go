@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/jamfops/jamfops/jamf"
@@ -88,8 +87,8 @@ func parseKind(s string) (jamf.Platform, error) {
 }
 
 // withClient connects, runs fn, and invalidates the session afterwards.
-func withClient(ctx context.Context, conn *connFlags, fn func(*jamf.Client) error) error {
-	c, err := conn.client(os.Getenv)
+func withClient(ctx context.Context, conn *connFlags, getenv func(string) string, fn func(*jamf.Client) error) error {
+	c, err := conn.client(getenv)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ var (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], &cliEnv{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
 	stop()
 	os.Exit(code)
 }
@@ -29,8 +29,15 @@ func main() {
 // errUsage marks a command-line mistake (exit status 2).
 var errUsage = errors.New("usage")
 
+// cliEnv is what a command may touch of the outside world.
+type cliEnv struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
 // run dispatches a subcommand and returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, env *cliEnv) int {
+	stdout, stderr := env.stdout, env.stderr
 	cmd := ""
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -44,13 +51,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usageText)
 		return 0
 	case "demo":
-		err = runDemo(ctx, args, stdout, stderr)
+		err = runDemo(ctx, args, env)
 	case "groups":
-		err = runGroups(ctx, args, stdout, stderr)
+		err = runGroups(ctx, args, env)
 	case "devices":
-		err = runDevices(ctx, args, stdout, stderr)
+		err = runDevices(ctx, args, env)
 	case "commands":
-		err = runCommands(ctx, args, stdout, stderr)
+		err = runCommands(ctx, args, env)
 	default:
 		fmt.Fprintf(stderr, "jamfops: unknown command %q\n\n%s", cmd, usageText)
 		return 2

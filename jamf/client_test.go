@@ -41,7 +41,9 @@ func setup(t *testing.T, opts jamftest.Options, copts ...jamf.Option) (*jamftest
 	return srv, c
 }
 
-func clockOf(srv *jamftest.Server) *jamftest.VirtualClock { return srv.Clock().(*jamftest.VirtualClock) }
+func clockOf(srv *jamftest.Server) *jamftest.VirtualClock {
+	return srv.Clock().(*jamftest.VirtualClock)
+}
 
 func TestNewClientRequiresHTTPS(t *testing.T) {
 	t.Parallel()
