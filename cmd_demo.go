@@ -13,6 +13,9 @@ func runDemo(ctx context.Context, args []string, env *cliEnv) error {
 	stdout, stderr := env.stdout, env.stderr
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	serve := fs.Bool("serve", false, "run the demo server until interrupted and print how to connect")
+	fs.Bool("read-only", false, "console: hide and disable every write")
+	fs.Bool("helpdesk", false, "console: connect as the read-only help-desk API client")
+	fs.Bool("debug", false, "console: verbose log file")
 	addr := fs.String("addr", "127.0.0.1:9180", "loopback address for --serve (port 0 picks a free one)")
 	computers := fs.Int("computers", 2000, "computers in the demo fleet")
 	mobiles := fs.Int("mobile", 1000, "mobile devices in the demo fleet")
@@ -21,7 +24,7 @@ func runDemo(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	if !*serve {
-		return fmt.Errorf("%w: the console is not built yet; run 'jamfops demo --serve' for the demo server", errUsage)
+		return runDemoConsole(ctx, args, env)
 	}
 	if *computers < 0 || *mobiles < 0 || *computers+*mobiles > 500_000 {
 		return fmt.Errorf("%w: fleet size must be between 0 and 500000 devices", errUsage)

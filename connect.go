@@ -23,7 +23,7 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 }
 
 // client builds a Jamf Pro client from the flags and the environment.
-func (c *connFlags) client(getenv func(string) string) (*jamf.Client, error) {
+func (c *connFlags) client(getenv func(string) string, extra ...jamf.Option) (*jamf.Client, error) {
 	url := firstNonEmpty(c.url, getenv("JAMF_URL"))
 	id := firstNonEmpty(c.clientID, getenv("JAMF_CLIENT_ID"))
 	user := firstNonEmpty(c.username, getenv("JAMF_USERNAME"))
@@ -44,7 +44,7 @@ func (c *connFlags) client(getenv func(string) string) (*jamf.Client, error) {
 	default:
 		return nil, errors.New("no credentials: set JAMF_CLIENT_ID and JAMF_CLIENT_SECRET (or JAMF_USERNAME and JAMF_PASSWORD); try 'jamfops demo --serve' for a demo server")
 	}
-	return jamf.NewClient(url, auth, jamf.WithUserAgent("jamfops/"+strings.Fields(versionString())[1]))
+	return jamf.NewClient(url, append([]jamf.Option{auth, jamf.WithUserAgent("jamfops/" + strings.Fields(versionString())[1])}, extra...)...)
 }
 
 func firstNonEmpty(values ...string) string {

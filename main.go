@@ -47,9 +47,11 @@ func run(ctx context.Context, args []string, env *cliEnv) int {
 	case "--version", "-version", "version":
 		fmt.Fprintln(stdout, versionString())
 		return 0
-	case "", "help", "-h", "--help":
+	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usageText)
 		return 0
+	case "":
+		err = runEnvConsole(ctx, args, env)
 	case "demo":
 		err = runDemo(ctx, args, env)
 	case "groups":
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, env *cliEnv) int {
 	case "commands":
 		err = runCommands(ctx, args, env)
 	default:
+		if len(cmd) > 0 && cmd[0] == '-' {
+			err = runEnvConsole(ctx, append([]string{cmd}, args...), env)
+			break
+		}
 		fmt.Fprintf(stderr, "jamfops: unknown command %q\n\n%s", cmd, usageText)
 		return 2
 	}
@@ -106,6 +112,8 @@ func versionString() string {
 const usageText = `jamfops: a terminal console for Jamf Pro fleets
 
 Usage:
+  jamfops [--read-only] [--debug]                 the console, on $JAMF_URL and its credentials
+  jamfops demo [--read-only] [--helpdesk]         the console on a built-in demo fleet (no account needed)
   jamfops demo --serve [--addr 127.0.0.1:9180]   run the in-memory demo Jamf Pro server
   jamfops groups   [--kind computer|mobile] [--json]
   jamfops devices  --group ID|NAME [--kind computer|mobile] [--json]

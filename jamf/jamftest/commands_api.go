@@ -233,13 +233,15 @@ func seedHistory(s *Server, g *generator, now time.Time) {
 				s.queue.byDevice[d] = append(s.queue.byDevice[d], c)
 			}
 			if !d.online() {
-				// Jamf kept asking the device for inventory after it went dark.
+				// Jamf kept asking the device for inventory after it went dark,
+				// and re-pushes it (all its commands at once) every few hours.
+				lastPush := now.Add(-time.Duration(g.pick(6*60)) * time.Minute)
 				for i := range 1 + g.pick(3) {
 					sent := d.offlineSince.Add(time.Duration(i+1) * 24 * time.Hour)
 					if sent.After(now) {
 						break
 					}
-					c := &mdmCommand{uuid: g.uuid(), dev: d, kind: routine[i%2], state: "PENDING", sent: sent, lastPush: now.Add(-time.Duration(g.pick(6*60)) * time.Minute), sender: "jamf"}
+					c := &mdmCommand{uuid: g.uuid(), dev: d, kind: routine[i%2], state: "PENDING", sent: sent, lastPush: lastPush, sender: "jamf"}
 					s.queue.byUUID[c.uuid] = c
 					s.queue.byDevice[d] = append(s.queue.byDevice[d], c)
 					s.queue.schedule(d, c.lastPush.Add(s.opts.RetryInterval), evRetryPush)

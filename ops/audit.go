@@ -1,0 +1,153 @@
+package ops
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+)
+
+// AuditTarget is one device a write acted on, with its outcome.
+type AuditTarget struct {
+	Device  string `json:"device"`           // inventory ID, JSC ID or management ID
+	Name    string `json:"name,omitempty"`   // display name, when known
+	Outcome string `json:"outcome"`          // ok, failed, unknown, skipped
+	Detail  string `json:"detail,omitempty"` // error text or what changed
+}
+
+// AuditEntry is one write jamfops made.
+type AuditEntry struct {
+	Time       time.Time     `json:"time"`
+	Server     string        `json:"server"`     // profile name or URL
+	Credential string        `json:"credential"` // API client ID or username, never a secret
+	Action     string        `json:"action"`     // e.g. "flush pending", "blank push", "risk reset"
+	Reason     string        `json:"reason,omitempty"`
+	Targets    []AuditTarget `json:"targets"`
+	RequestIDs []string      `json:"requestIds,omitempty"`
+}
+
+// Failed counts targets whose outcome was not ok.
+func (e AuditEntry) Failed() int {
+	n := 0
+	for _, t := range e.Targets {
+		if t.Outcome != "ok" {
+			n++
+		}
+	}
+	return n
+}
+
+// AuditLog appends writes to a JSON-lines file readable only by its owner.
+// Each entry is synced to disk before Append returns, so a crash never
+// loses a write that happened.
+type AuditLog struct {
+	path string
+	mu   sync.Mutex
+}
+
+// DefaultAuditPath is jamfops's audit log in the user data directory
+// ($XDG_DATA_HOME/jamfops or ~/.local/share/jamfops; on macOS
+// ~/Library/Application Support/jamfops).
+func DefaultAuditPath() (string, error) {
+	dir, err := dataDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "audit.jsonl"), nil
+}
+
+// dataDir returns jamfops's per-user data directory.
+func dataDir() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "jamfops"), nil
+	}
+	if cfg, err := os.UserConfigDir(); err == nil && filepath.Base(cfg) == "Application Support" {
+		return filepath.Join(cfg, "jamfops"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no home directory for the audit log: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "jamfops"), nil
+}
+
+// OpenAuditLog returns a log at path, creating its directory (mode 0700).
+func OpenAuditLog(path string) (*AuditLog, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	return &AuditLog{path: path}, nil
+}
+
+// Path returns the log's file name.
+func (l *AuditLog) Path() string { return l.path }
+
+// Append writes e (stamping the time if unset) and syncs it to disk.
+func (l *AuditLog) Append(e AuditEntry) error {
+	if e.Time.IsZero() {
+		e.Time = time.Now().UTC()
+	}
+	line, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("audit log: %w", err)
+	}
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("audit log: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("audit log: %w", err)
+	}
+	return f.Close()
+}
+
+// Read returns every entry, newest first. Lines that do not parse (a torn
+// last line after a crash) are skipped and counted.
+func (l *AuditLog) Read() ([]AuditEntry, int, error) {
+	f, err := os.Open(l.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("audit log: %w", err)
+	}
+	defer f.Close()
+	return readAudit(f)
+}
+
+func readAudit(r io.Reader) ([]AuditEntry, int, error) {
+	var out []AuditEntry
+	bad := 0
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var e AuditEntry
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			bad++
+			continue
+		}
+		out = append(out, e)
+	}
+	slices.Reverse(out)
+	return out, bad, sc.Err()
+}

@@ -1,0 +1,354 @@
+// Package ui is jamfops's terminal console, built on Bubble Tea v2.
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/ops"
+)
+
+// Model is the console's root: it routes messages to screens and draws the
+// header, the status line and the help.
+type Model struct {
+	c         *common
+	keys      globalKeyMap
+	stack     []screen
+	status    string
+	statusErr bool
+	help      help.Model
+	palette   textinput.Model
+	paletteOn bool
+	quitting  bool
+	initCmd   tea.Cmd
+}
+
+// New builds the console for deps.
+func New(deps Deps) Model {
+	c := &common{deps: deps, isDark: true}
+	c.styles = newStyles(true, deps.Accent)
+	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New()}
+	m.palette = textinput.New()
+	m.palette.Prompt = ": "
+	m.palette.Placeholder = "groups · queue · log · profile NAME · risk · jobs · quit"
+	m.palette.SetSuggestions(paletteCommands())
+	m.palette.ShowSuggestions = true
+	groups := newGroupsModel(c)
+	m.initCmd = groups.load()
+	m.stack = []screen{groups}
+	return m
+}
+
+func paletteCommands() []string {
+	return []string{"groups", "queue", "log", "audit", "profile", "risk", "jobs", "quit", "help"}
+}
+
+// Init implements tea.Model.
+func (m Model) Init() tea.Cmd {
+	client, ctx := m.c.deps.Jamf, m.c.deps.Ctx
+	connect := func() tea.Msg {
+		v, _, err := client.Auth.Version(ctx)
+		if err != nil {
+			return connectedMsg{err: err}
+		}
+		p, err := client.Auth.Privileges(ctx)
+		return connectedMsg{version: v, privs: p, err: err}
+	}
+	return tea.Batch(tea.RequestBackgroundColor, connect, m.initCmd)
+}
+
+func (m Model) top() screen { return m.stack[len(m.stack)-1] }
+
+func (m Model) bodyHeight() int { return max(3, m.c.height-3) }
+
+// Update implements tea.Model.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		m.palette.SetWidth(msg.Width - 4)
+		for i, s := range m.stack {
+			m.stack[i] = s.resize(msg.Width, m.bodyHeight())
+		}
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.c.isDark = msg.IsDark()
+		m.c.styles = newStyles(m.c.isDark, m.c.deps.Accent)
+		m.help.Styles = help.DefaultStyles(m.c.isDark)
+		return m, nil
+	case connectedMsg:
+		if msg.err != nil {
+			m.status, m.statusErr = "Connecting: "+humanError(msg.err), true
+			return m, nil
+		}
+		m.c.version, m.c.privs = msg.version, msg.privs
+		return m, nil
+	case statusMsg:
+		m.status, m.statusErr = msg.text, msg.isErr
+		return m, nil
+	case navigateMsg:
+		return m.open(msg)
+	case backMsg:
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		s, cmd := m.top().step(msg)
+		m.stack[len(m.stack)-1] = s
+		return m, cmd
+	}
+	// Async results go to every screen; each keeps only its own (request tags).
+	var cmds []tea.Cmd
+	for i, s := range m.stack {
+		ns, cmd := s.step(msg)
+		m.stack[i] = ns
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	m.status, m.statusErr = "", false // any key clears the status line
+	if msg.String() == "ctrl+c" {
+		m.quitting = true
+		return m, tea.Quit
+	}
+	if m.paletteOn {
+		switch msg.String() {
+		case "esc":
+			m.paletteOn = false
+			m.palette.Blur()
+			return m, nil
+		case "enter":
+			m.paletteOn = false
+			m.palette.Blur()
+			line := strings.TrimSpace(m.palette.Value())
+			m.palette.SetValue("")
+			return m.runPalette(line)
+		}
+		var cmd tea.Cmd
+		m.palette, cmd = m.palette.Update(msg)
+		return m, cmd
+	}
+	if !m.top().capturing() {
+		switch {
+		case key.Matches(msg, m.keys.Quit):
+			m.quitting = true
+			return m, tea.Quit
+		case key.Matches(msg, m.keys.Help):
+			m.help.ShowAll = !m.help.ShowAll
+			return m, nil
+		case key.Matches(msg, m.keys.Palette):
+			m.paletteOn = true
+			return m, m.palette.Focus()
+		case key.Matches(msg, m.keys.Audit):
+			return m.open(navigateMsg{to: screenAudit})
+		case key.Matches(msg, m.keys.Refresh):
+			s, cmd := m.top().reload()
+			m.stack[len(m.stack)-1] = s
+			return m, cmd
+		case key.Matches(msg, m.keys.Back) && len(m.stack) > 1 && !hasFilter(m.top()):
+			m.stack = m.stack[:len(m.stack)-1]
+			return m, nil
+		}
+	}
+	s, cmd := m.top().step(msg)
+	m.stack[len(m.stack)-1] = s
+	return m, cmd
+}
+
+// hasFilter reports whether esc should clear the screen's filter first.
+func hasFilter(s screen) bool {
+	switch s := s.(type) {
+	case groupsModel:
+		return s.filter.Value() != ""
+	case membersModel:
+		return s.filter.Value() != ""
+	case auditModel:
+		return s.filter.Value() != ""
+	}
+	return false
+}
+
+// open pushes a screen and starts its load.
+func (m Model) open(msg navigateMsg) (tea.Model, tea.Cmd) {
+	var s screen
+	switch msg.to {
+	case screenGroups:
+		m.stack = m.stack[:1]
+		return m, nil
+	case screenMembers:
+		s = newMembersModel(m.c, *msg.group)
+	case screenDevice:
+		s = newDeviceModel(m.c, *msg.device)
+	case screenQueue:
+		s = newQueueModel(m.c, msg.group, msg.devices, msg.label)
+	case screenAudit:
+		if _, ok := m.top().(auditModel); ok {
+			return m, nil
+		}
+		s = newAuditModel(m.c)
+	}
+	s = s.resize(m.c.width, m.bodyHeight())
+	s, cmd := s.reload()
+	m.stack = append(m.stack, s)
+	return m, cmd
+}
+
+// runPalette executes a ":" command.
+func (m Model) runPalette(line string) (tea.Model, tea.Cmd) {
+	word, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch strings.ToLower(word) {
+	case "":
+		return m, nil
+	case "groups", "g":
+		return m.open(navigateMsg{to: screenGroups})
+	case "log", "audit":
+		return m.open(navigateMsg{to: screenAudit})
+	case "queue", "q":
+		switch s := m.top().(type) {
+		case membersModel:
+			return m.open(navigateMsg{to: screenQueue, devices: s.devices, label: "group " + s.group.Name})
+		case groupsModel:
+			if g, ok := s.selected(); ok {
+				return m.open(navigateMsg{to: screenQueue, group: &g})
+			}
+		case deviceModel:
+			return m.open(navigateMsg{to: screenQueue, devices: []ops.Device{s.device}, label: s.device.Name})
+		}
+		return m, reportError(fmt.Errorf(":queue needs a group: open one first (or press Q on it)"))
+	case "profile":
+		return m.switchProfile(arg)
+	case "risk":
+		return m, reportError(fmt.Errorf(":risk is not available yet: the JSC risk screen has not been built"))
+	case "jobs":
+		return m, reportError(fmt.Errorf(":jobs is not available yet: mass actions have not been built"))
+	case "help":
+		m.help.ShowAll = true
+		return m, nil
+	case "quit", "q!":
+		m.quitting = true
+		return m, tea.Quit
+	}
+	return m, reportError(fmt.Errorf("unknown command %q (try: %s)", word, strings.Join(paletteCommands(), ", ")))
+}
+
+// switchProfile reopens the console on another profile.
+func (m Model) switchProfile(name string) (tea.Model, tea.Cmd) {
+	if name == "" {
+		if len(m.c.deps.Profiles) == 0 {
+			return m, reportInfo("Profile %q. No other profiles are saved (jamfops login adds one).", m.c.deps.Profile)
+		}
+		return m, reportInfo("Profiles: %s. Switch with :profile NAME.", strings.Join(m.c.deps.Profiles, ", "))
+	}
+	if m.c.deps.Switch == nil {
+		return m, reportError(fmt.Errorf("profiles cannot be switched in this session"))
+	}
+	deps, err := m.c.deps.Switch(name)
+	if err != nil {
+		return m, reportError(err)
+	}
+	nm := New(deps)
+	nm.c.width, nm.c.height, nm.c.isDark = m.c.width, m.c.height, m.c.isDark
+	nm.c.styles = newStyles(m.c.isDark, deps.Accent)
+	nm.help.SetWidth(m.c.width)
+	nm.stack[0] = nm.stack[0].resize(m.c.width, nm.bodyHeight())
+	return nm, tea.Batch(nm.Init(), reportInfo("Switched to profile %q.", name))
+}
+
+// View implements tea.Model.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "jamfops · " + m.c.deps.Profile
+	return v
+}
+
+func (m Model) render() string {
+	if m.quitting {
+		return ""
+	}
+	body := fitHeight(m.top().View(), m.bodyHeight())
+	return m.header() + "\n" + body + "\n" + m.footer()
+}
+
+// fitHeight pads or cuts s to exactly h lines.
+func fitHeight(s string, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) header() string {
+	st := &m.c.styles
+	parts := []string{st.App.HeaderAccent.Render("jamfops · " + ops.Clean(m.c.deps.Profile))}
+	if m.c.deps.Jamf != nil {
+		parts = append(parts, st.App.Subtle.Render(m.c.deps.Jamf.BaseURL()))
+	}
+	if m.c.version != "" {
+		parts = append(parts, st.App.Subtle.Render("Jamf Pro "+ops.Clean(strings.SplitN(m.c.version, "-", 2)[0])))
+	}
+	if m.c.deps.ReadOnly {
+		parts = append(parts, st.App.ReadOnly.Render("READ-ONLY"))
+	}
+	if m.c.deps.BasicAuth {
+		parts = append(parts, st.App.Hint.Render("user login: an API client is the least-privilege path"))
+	}
+	crumbs := make([]string, len(m.stack))
+	for i, s := range m.stack {
+		crumbs[i] = s.title()
+	}
+	line := strings.Join(parts, " ") + "  " + st.App.Bold.Render(strings.Join(crumbs, " › "))
+	return ansiTruncate(line, m.c.width)
+}
+
+func (m Model) footer() string {
+	st := &m.c.styles
+	if m.paletteOn {
+		return m.palette.View() + "\n"
+	}
+	status := ""
+	switch {
+	case m.status != "" && m.statusErr:
+		status = st.App.Error.Render(ansiTruncate(m.status, m.c.width-2))
+	case m.status != "":
+		status = st.App.Info.Render(ansiTruncate(m.status, m.c.width))
+	}
+	h := helpKeys{screen: m.top(), global: m.keys}
+	return status + "\n" + m.help.View(h)
+}
+
+// helpKeys joins a screen's keys with the global ones for the help view.
+type helpKeys struct {
+	screen screen
+	global globalKeyMap
+}
+
+func (h helpKeys) ShortHelp() []key.Binding {
+	return append(h.screen.ShortHelp(), h.global.Back, h.global.Palette, h.global.Help, h.global.Quit)
+}
+
+func (h helpKeys) FullHelp() [][]key.Binding {
+	g := h.global
+	return append(h.screen.FullHelp(), []key.Binding{g.Refresh, g.Back, g.Palette, g.Audit, g.Help, g.Quit})
+}
+
+// Privileges returns what the console learnt of the credential (for tests).
+func (m Model) Privileges() *jamf.Privileges { return m.c.privs }

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/ops"
+)
+
+// Deps are what the console needs from outside: a connected client and
+// where writes are recorded.
+type Deps struct {
+	// Ctx bounds every request; cancelling it stops work in flight.
+	Ctx context.Context
+	// Jamf is the Jamf Pro client.
+	Jamf *jamf.Client
+	// Audit records every write before it is reported done.
+	Audit *ops.AuditLog
+	// Profile names the connection in the header ("demo", "production").
+	Profile string
+	// Accent is the profile's colour ("#d70000" for production); "" for the default.
+	Accent string
+	// ReadOnly hides and disables every write.
+	ReadOnly bool
+	// BasicAuth is true for user-account profiles, which get a hint that
+	// API clients are the least-privilege path.
+	BasicAuth bool
+	// Now tells the time for ages (default time.Now).
+	Now func() time.Time
+	// Profiles lists profile names for :profile; Switch opens one.
+	Profiles []string
+	Switch   func(name string) (Deps, error)
+}
+
+// common is shared by every screen: dependencies, styles and what the
+// server told us at start. Screens read it; only the root changes it.
+type common struct {
+	deps    Deps
+	styles  Styles
+	isDark  bool
+	version string
+	privs   *jamf.Privileges
+	width   int
+	height  int
+}
+
+func (c *common) now() time.Time {
+	if c.deps.Now != nil {
+		return c.deps.Now()
+	}
+	return time.Now()
+}
+
+func (c *common) actor() ops.Actor {
+	return ops.Actor{Client: c.deps.Jamf, Audit: c.deps.Audit, Server: c.deps.Profile}
+}
+
+// allow enables b only when writes are allowed and the credential holds
+// privs; it returns why not ("" when allowed).
+func (c *common) allow(b *key.Binding, privs ...string) string {
+	why := c.writeBlocked(privs...)
+	b.SetEnabled(why == "")
+	return why
+}
+
+// writeBlocked says why a write needing privs cannot be done, or "".
+func (c *common) writeBlocked(privs ...string) string {
+	if c.deps.ReadOnly {
+		return "read-only mode"
+	}
+	if missing := c.privs.Missing(privs...); len(missing) > 0 {
+		return "needs privilege " + quoteJoin(missing)
+	}
+	return ""
+}
+
+func quoteJoin(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += " and "
+		}
+		out += "\u201c" + n + "\u201d"
+	}
+	return out
+}
+
+// gated returns b as the help should show it: hidden in read-only mode,
+// and labelled with the missing privilege when the credential lacks it.
+func (c *common) gated(b key.Binding, privs ...string) key.Binding {
+	if c.deps.ReadOnly {
+		b.SetEnabled(false)
+		return b
+	}
+	if missing := c.privs.Missing(privs...); len(missing) > 0 {
+		h := b.Help()
+		b.SetHelp(h.Key, h.Desc+" (needs "+quoteJoin(missing)+")")
+	}
+	return b
+}

@@ -1,0 +1,326 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/ops"
+)
+
+type deviceCommandsMsg struct {
+	req     int
+	entries []ops.CommandEntry
+	src     ops.CommandSources
+	err     error
+}
+
+type flushDoneMsg struct {
+	count  int
+	status jamf.FlushStatus
+	err    error
+}
+
+type deviceKeyMap struct {
+	BlankPush, Flush key.Binding
+	FlushPending     key.Binding
+	FlushFailed      key.Binding
+	FlushBoth        key.Binding
+}
+
+func defaultDeviceKeyMap() deviceKeyMap {
+	return deviceKeyMap{
+		BlankPush:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "blank push")),
+		Flush:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flush commands")),
+		FlushPending: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pending")),
+		FlushFailed:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "failed")),
+		FlushBoth:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all: pending and failed")),
+	}
+}
+
+// deviceRow is a row of the queue table: a section heading or a command.
+type deviceRow struct {
+	heading string
+	entry   *ops.CommandEntry
+}
+
+// deviceModel shows one device and its command queue.
+type deviceModel struct {
+	c        *common
+	keys     deviceKeyMap
+	device   ops.Device
+	entries  []ops.CommandEntry
+	src      ops.CommandSources
+	rows     []deviceRow
+	table    table
+	loading  bool
+	err      error
+	req      int
+	spin     spinner.Model
+	choosing bool // waiting for which statuses to flush
+	ask      *confirmation
+}
+
+func newDeviceModel(c *common, d ops.Device) deviceModel {
+	m := deviceModel{c: c, keys: defaultDeviceKeyMap(), device: d, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	m.table = newTable([]column{{title: "STATUS", width: 9}, {title: "COMMAND", width: 28}, {title: "ISSUED", width: 16}, {title: "LAST PUSH", width: 16}, {title: "DONE", width: 16}, {title: "AGE", width: 5, right: true}, {title: "ERROR", width: 0}})
+	return m
+}
+
+func (m *deviceModel) load() tea.Cmd {
+	m.req++
+	m.loading, m.err = true, nil
+	req, client, ctx, d := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.device
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		entries, src, err := ops.DeviceCommands(ctx, client, d)
+		return deviceCommandsMsg{req: req, entries: entries, src: src, err: err}
+	})
+}
+
+func (m *deviceModel) rebuild() {
+	var pending, failed, done []*ops.CommandEntry
+	for i := range m.entries {
+		e := &m.entries[i]
+		switch {
+		case e.Active():
+			pending = append(pending, e)
+		case e.Status == ops.StatusFailed:
+			failed = append(failed, e)
+		default:
+			done = append(done, e)
+		}
+	}
+	notNow := 0
+	for _, e := range pending {
+		if e.Status == ops.StatusNotNow {
+			notNow++
+		}
+	}
+	var rows []deviceRow
+	add := func(title string, list []*ops.CommandEntry) {
+		rows = append(rows, deviceRow{heading: title})
+		for _, e := range list {
+			rows = append(rows, deviceRow{entry: e})
+		}
+	}
+	add(fmt.Sprintf("PENDING · %d (%d NotNow)", len(pending), notNow), pending)
+	add(fmt.Sprintf("FAILED · %d", len(failed)), failed)
+	add(fmt.Sprintf("COMPLETED · %d", len(done)), done)
+	m.rows = rows
+	st, now := &m.c.styles, m.c.now()
+	m.table.span = func(r int) string {
+		if rows[r].entry == nil {
+			return st.App.Bold.Render("── " + rows[r].heading + " ──")
+		}
+		return ""
+	}
+	m.table.setData(len(rows), func(r, col int) string {
+		e := rows[r].entry
+		if e == nil {
+			return ""
+		}
+		switch col {
+		case 0:
+			return statusStyle(st, e.Status).Render(e.Status)
+		case 1:
+			return ops.Clean(e.Command)
+		case 2:
+			return formatStamp(e.Issued)
+		case 3:
+			return formatStamp(e.LastPush)
+		case 4:
+			return formatStamp(e.Completed)
+		case 5:
+			return formatAge(e.Issued, now)
+		}
+		return ops.Clean(e.Error)
+	}, func(r int) string {
+		if rows[r].entry == nil {
+			return "h" + rows[r].heading[:3]
+		}
+		return rows[r].entry.UUID + rows[r].entry.Command + formatStamp(rows[r].entry.Issued)
+	})
+}
+
+func (m deviceModel) capturing() bool { return m.choosing || m.ask != nil }
+
+func (m deviceModel) Update(msg tea.Msg) (deviceModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case deviceCommandsMsg:
+		if msg.req != m.req {
+			return m, nil
+		}
+		m.loading, m.err = false, msg.err
+		if msg.err == nil {
+			m.entries, m.src = msg.entries, msg.src
+			m.rebuild()
+		}
+		return m, nil
+	case flushDoneMsg:
+		if msg.err != nil {
+			return m, tea.Batch(reportError(msg.err), m.load())
+		}
+		return m, tea.Batch(reportInfo("Flushed %d %s commands. Recorded in the audit log.", msg.count, strings.ToLower(string(msg.status))), m.load())
+	case blankPushDoneMsg:
+		if msg.err != nil {
+			return m, reportError(msg.err)
+		}
+		if msg.failed > 0 {
+			return m, reportError(fmt.Errorf("the server could not push this device"))
+		}
+		return m, reportInfo("Blank push sent; if the device is online it will check in shortly (press r to refresh).")
+	case spinner.TickMsg:
+		if !m.loading {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		if m.ask != nil {
+			cmd := m.ask.handle(msg)
+			m.ask = nil
+			return m, cmd
+		}
+		if m.choosing {
+			m.choosing = false
+			switch {
+			case key.Matches(msg, m.keys.FlushPending):
+				return m.confirmFlush(jamf.FlushPending)
+			case key.Matches(msg, m.keys.FlushFailed):
+				return m.confirmFlush(jamf.FlushFailed)
+			case key.Matches(msg, m.keys.FlushBoth):
+				return m.confirmFlush(jamf.FlushPendingAndFailed)
+			}
+			return m, reportInfo("Cancelled: nothing was flushed.")
+		}
+		switch {
+		case key.Matches(msg, m.keys.BlankPush):
+			if why := m.c.writeBlocked(jamf.PrivViewMDMCommands); why != "" {
+				return m, reportError(fmt.Errorf("blank push is not available: %s", why))
+			}
+			actor, ctx, targets := m.c.actor(), m.c.deps.Ctx, []ops.Device{m.device}
+			m.ask = &confirmation{
+				title: "Send a blank push to 1 device?",
+				lines: []string{describeTargets(targets)},
+				onYes: func() tea.Msg {
+					ok, failed, err := actor.BlankPush(ctx, targets)
+					return blankPushDoneMsg{ok: ok, failed: failed, err: err}
+				},
+			}
+			return m, nil
+		case key.Matches(msg, m.keys.Flush):
+			if why := m.c.writeBlocked(jamf.PrivFlushMDMCommands); why != "" {
+				return m, reportError(fmt.Errorf("flushing is not available: %s", why))
+			}
+			m.choosing = true
+			return m, nil
+		}
+	}
+	m.table.move(msg)
+	return m, nil
+}
+
+// confirmFlush previews what a flush removes and asks.
+func (m deviceModel) confirmFlush(status jamf.FlushStatus) (deviceModel, tea.Cmd) {
+	preview, total := ops.FlushPreview(m.entries, status)
+	if total == 0 {
+		return m, reportInfo("Nothing to flush: this device has no %s commands.", strings.ToLower(strings.ReplaceAll(string(status), "+", " or ")))
+	}
+	lines := []string{describeTargets([]ops.Device{m.device}), "Jamf removes every command of that status; single commands cannot be cancelled."}
+	lines = append(lines, previewLines(preview)...)
+	actor, ctx, targets := m.c.actor(), m.c.deps.Ctx, []ops.Device{m.device}
+	m.ask = &confirmation{
+		title: fmt.Sprintf("Flush %d %s commands from 1 device?", total, strings.ToLower(strings.ReplaceAll(string(status), "+", " and "))),
+		lines: lines,
+		onYes: func() tea.Msg {
+			err := actor.Flush(ctx, targets, status, preview)
+			return flushDoneMsg{count: total, status: status, err: err}
+		},
+	}
+	return m, nil
+}
+
+// previewLines renders "  3 × DEVICE_INFORMATION" lines, largest first.
+func previewLines(preview map[string]int) []string {
+	var lines []string
+	for _, k := range ops.SortedByCount(preview) {
+		lines = append(lines, fmt.Sprintf("  %5d × %s", preview[k], ops.Clean(k)))
+	}
+	return lines
+}
+
+func statusStyle(st *Styles, status string) lipgloss.Style {
+	switch status {
+	case ops.StatusPending:
+		return st.Status.Pending
+	case ops.StatusNotNow:
+		return st.Status.NotNow
+	case ops.StatusFailed:
+		return st.Status.Failed
+	}
+	return st.Status.Completed
+}
+
+func (m *deviceModel) setSize(w, h int) { m.table.setSize(w, h-6) }
+
+func (m deviceModel) title() string { return "Device · " + ops.Clean(m.device.Name) }
+
+func (m deviceModel) View() string {
+	st := &m.c.styles
+	d := m.device
+	now := m.c.now()
+	online := "online"
+	if d.LastCheckIn == nil || now.Sub(*d.LastCheckIn) > ops.OfflineAfter {
+		online = st.Status.Offline.Render("offline for " + formatAge(d.LastCheckIn, now))
+	}
+	head := st.App.Title.Render(ops.Clean(d.Name)) + st.App.Subtle.Render(fmt.Sprintf("  %s %s · %s", d.Kind, ops.Clean(d.ID), online))
+	info := fmt.Sprintf("Serial %s · %s · %s · user %s\nUDID %s · management ID %s · last check-in %s",
+		ops.Clean(d.Serial), ops.Clean(d.Model), ops.Clean(d.OS), orDash(ops.Clean(d.User)), ops.Clean(d.UDID), ops.Clean(d.ManagementID), formatStamp(d.LastCheckIn))
+	var notes []string
+	if !m.src.API && !m.loading && m.err == nil {
+		notes = append(notes, "From the Classic history only (no command UUIDs).")
+	}
+	for _, n := range m.src.Notes {
+		notes = append(notes, ops.Clean(n))
+	}
+	note := ""
+	if len(notes) > 0 {
+		note = st.App.Hint.Render(strings.Join(notes, " "))
+	}
+	top := head + "\n" + st.App.Subtle.Render(info) + "\n" + note
+	switch {
+	case m.loading && m.entries == nil:
+		return top + "\n\n  " + m.spin.View() + " Loading the command queue…"
+	case m.err != nil:
+		return top + "\n\n  " + st.App.Error.Render("Could not load commands") + "\n  " + humanError(m.err) + "\n\n  " + st.App.Subtle.Render("press r to retry")
+	case m.ask != nil:
+		return top + "\n" + m.ask.View(st, m.c.width)
+	case m.choosing:
+		return top + "\n" + st.App.Box.Render(st.App.Title.Render("Flush which commands?")+"\n"+
+			st.App.Key.Render("p")+" pending (incl. NotNow)   "+st.App.Key.Render("f")+" failed   "+st.App.Key.Render("a")+" both\n"+
+			st.App.Subtle.Render("any other key cancels"))
+	}
+	return top + "\n" + m.table.View(st)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func (m deviceModel) ShortHelp() []key.Binding {
+	return []key.Binding{m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands), m.c.gated(m.keys.Flush, jamf.PrivFlushMDMCommands)}
+}
+
+func (m deviceModel) FullHelp() [][]key.Binding {
+	t := m.table.keys
+	return [][]key.Binding{m.ShortHelp(), {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+}

@@ -1,0 +1,386 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/ops"
+)
+
+type membersLoadedMsg struct {
+	req     int
+	devices []ops.Device
+	err     error
+}
+
+// countsMsg carries each member's pending and failed command counts.
+type countsMsg struct {
+	req     int
+	summary *ops.QueueSummary
+	err     error
+}
+
+type blankPushDoneMsg struct {
+	ok, failed int
+	err        error
+}
+
+type membersKeyMap struct {
+	list                 listKeyMap
+	Mark, MarkAll, Clear key.Binding
+	Queue, BlankPush     key.Binding
+}
+
+func defaultMembersKeyMap() membersKeyMap {
+	return membersKeyMap{
+		list:      defaultListKeyMap(),
+		Mark:      key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "mark")),
+		MarkAll:   key.NewBinding(key.WithKeys("ctrl+a", "A"), key.WithHelp("A", "mark all shown")),
+		Clear:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
+		Queue:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue of marked/all")),
+		BlankPush: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "blank push")),
+	}
+}
+
+// membersModel lists a group's devices.
+type membersModel struct {
+	c       *common
+	keys    membersKeyMap
+	group   ops.GroupSummary
+	devices []ops.Device
+	search  []string // lower-case text per device for the filter
+	counts  map[string][2]int
+	view    []int
+	marks   map[string]bool
+	table   table
+	filter  textinput.Model
+	editing bool
+	sortCol int
+	desc    bool
+	loading bool
+	counted bool
+	err     error
+	req     int
+	spin    spinner.Model
+	ask     *confirmation
+}
+
+func membersColumns() []column {
+	return []column{{title: "NAME", width: 0}, {title: "SERIAL", width: 12}, {title: "MODEL", width: 0}, {title: "OS", width: 13},
+		{title: "USER", width: 16}, {title: "CHECK-IN", width: 8, right: true}, {title: "PENDING", width: 7, right: true}, {title: "FAILED", width: 6, right: true}}
+}
+
+func newMembersModel(c *common, g ops.GroupSummary) membersModel {
+	m := membersModel{c: c, keys: defaultMembersKeyMap(), group: g, marks: map[string]bool{}, counts: map[string][2]int{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	m.filter = textinput.New()
+	m.filter.Prompt = "/ "
+	m.filter.Placeholder = "filter by name, serial, model, OS or user"
+	m.table = newTable(membersColumns())
+	m.table.marked = func(id string) bool { return m.marks[id] }
+	return m
+}
+
+func (m *membersModel) load() tea.Cmd {
+	m.req++
+	m.loading, m.err, m.counted = true, nil, false
+	req, client, ctx, g := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.group
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		devs, err := ops.GroupMembers(ctx, client, g)
+		return membersLoadedMsg{req: req, devices: devs, err: err}
+	})
+}
+
+func (m membersModel) loadCounts() tea.Cmd {
+	req, client, ctx, devs, now := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.devices, m.c.now()
+	if m.c.privs.Missing(jamf.PrivViewMDMCommands) != nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, err := ops.AnalyseQueue(ctx, client, devs, now, nil)
+		return countsMsg{req: req, summary: s, err: err}
+	}
+}
+
+// sortValue is the comparable value of column col for device d.
+func (m *membersModel) less(a, b int) int {
+	da, db := m.devices[a], m.devices[b]
+	var c int
+	switch m.sortCol {
+	case 1:
+		c = strings.Compare(da.Serial, db.Serial)
+	case 2:
+		c = strings.Compare(da.Model, db.Model)
+	case 3:
+		c = strings.Compare(da.OS, db.OS)
+	case 4:
+		c = strings.Compare(da.User, db.User)
+	case 5:
+		c = timeOrZero(da.LastCheckIn).Compare(timeOrZero(db.LastCheckIn))
+	case 6:
+		c = m.counts[da.ID][0] - m.counts[db.ID][0]
+	case 7:
+		c = m.counts[da.ID][1] - m.counts[db.ID][1]
+	default:
+		c = strings.Compare(strings.ToLower(da.Name), strings.ToLower(db.Name))
+	}
+	if m.desc {
+		return -c
+	}
+	return c
+}
+
+func timeOrZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func (m *membersModel) rebuild() {
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	view := make([]int, 0, len(m.devices))
+	for i := range m.devices {
+		if q == "" || strings.Contains(m.search[i], q) {
+			view = append(view, i)
+		}
+	}
+	slices.SortStableFunc(view, m.less)
+	m.view = view
+	devs, counts, counted, now := m.devices, m.counts, m.counted, m.c.now()
+	m.table.setData(len(view), func(r, col int) string {
+		d := &devs[view[r]]
+		switch col {
+		case 0:
+			return ops.Clean(d.Name)
+		case 1:
+			return ops.Clean(d.Serial)
+		case 2:
+			return ops.Clean(d.Model)
+		case 3:
+			return ops.Clean(d.OS)
+		case 4:
+			return ops.Clean(d.User)
+		case 5:
+			return formatAge(d.LastCheckIn, now)
+		}
+		if !counted {
+			return "…"
+		}
+		return fmt.Sprint(counts[d.ID][col-6])
+	}, func(r int) string { return devs[view[r]].ID })
+}
+
+// targets returns the marked devices, or the one under the cursor.
+func (m membersModel) targets() []ops.Device {
+	var out []ops.Device
+	for _, d := range m.devices {
+		if m.marks[d.ID] {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 && m.table.n > 0 {
+		out = append(out, m.devices[m.view[m.table.cursor]])
+	}
+	return out
+}
+
+func (m membersModel) capturing() bool { return m.editing || m.ask != nil }
+
+func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case membersLoadedMsg:
+		if msg.req != m.req {
+			return m, nil
+		}
+		m.loading, m.err = false, msg.err
+		if msg.err != nil {
+			return m, nil
+		}
+		m.devices = msg.devices
+		m.search = make([]string, len(m.devices))
+		for i, d := range m.devices {
+			m.search[i] = strings.ToLower(ops.Clean(d.Name + " " + d.Serial + " " + d.Model + " " + d.OS + " " + d.User))
+		}
+		m.rebuild()
+		return m, m.loadCounts()
+	case countsMsg:
+		if msg.req != m.req {
+			return m, nil
+		}
+		if msg.err != nil {
+			return m, reportError(fmt.Errorf("reading command counts: %w", msg.err))
+		}
+		counts := map[string][2]int{}
+		for _, s := range msg.summary.Stuck {
+			counts[s.Device.ID] = [2]int{s.Pending, s.Failed}
+		}
+		m.counts, m.counted = counts, true
+		m.rebuild()
+		return m, nil
+	case blankPushDoneMsg:
+		if msg.err != nil {
+			return m, reportError(msg.err)
+		}
+		return m, reportInfo("Blank push sent to %d devices (%d failed). Recorded in the audit log.", msg.ok, msg.failed)
+	case spinner.TickMsg:
+		if !m.loading {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		if m.ask != nil {
+			cmd := m.ask.handle(msg)
+			m.ask = nil
+			return m, cmd
+		}
+		if m.editing {
+			switch msg.String() {
+			case "enter":
+				m.editing = false
+				m.filter.Blur()
+				return m, nil
+			case "esc":
+				m.editing = false
+				m.filter.Blur()
+				m.filter.SetValue("")
+				m.rebuild()
+				return m, nil
+			}
+			var cmd tea.Cmd
+			m.filter, cmd = m.filter.Update(msg)
+			m.rebuild()
+			return m, cmd
+		}
+		switch {
+		case key.Matches(msg, m.keys.list.Filter):
+			m.editing = true
+			return m, m.filter.Focus()
+		case key.Matches(msg, m.keys.Mark):
+			if id := m.table.selectedID(); id != "" {
+				if m.marks[id] {
+					delete(m.marks, id)
+				} else {
+					m.marks[id] = true
+				}
+				m.table.cursor++
+				m.table.clamp()
+			}
+			return m, nil
+		case key.Matches(msg, m.keys.MarkAll):
+			for _, i := range m.view {
+				m.marks[m.devices[i].ID] = true
+			}
+			return m, reportInfo("%s devices marked.", formatCount(len(m.marks)))
+		case key.Matches(msg, m.keys.Clear):
+			clear(m.marks)
+			return m, reportInfo("Marks cleared.")
+		case key.Matches(msg, m.keys.list.Sort):
+			m.sortCol = (m.sortCol + 1) % len(m.table.cols)
+			m.rebuild()
+			return m, reportInfo("Sorted by %s.", strings.ToLower(m.table.cols[m.sortCol].title))
+		case key.Matches(msg, m.keys.list.Reverse):
+			m.desc = !m.desc
+			m.rebuild()
+			return m, nil
+		case key.Matches(msg, m.keys.list.Open):
+			if m.table.n > 0 {
+				d := m.devices[m.view[m.table.cursor]]
+				return m, navigate(navigateMsg{to: screenDevice, device: &d})
+			}
+			return m, nil
+		case key.Matches(msg, m.keys.Queue):
+			targets := m.targets()
+			label := fmt.Sprintf("%d marked devices of %s", len(targets), m.group.Name)
+			if len(m.marks) == 0 {
+				targets, label = m.devices, "group "+m.group.Name
+			}
+			return m, navigate(navigateMsg{to: screenQueue, devices: targets, label: label})
+		case key.Matches(msg, m.keys.BlankPush):
+			if why := m.c.writeBlocked(jamf.PrivViewMDMCommands); why != "" {
+				return m, reportError(fmt.Errorf("blank push is not available: %s", why))
+			}
+			targets := m.targets()
+			if len(targets) == 0 {
+				return m, nil
+			}
+			actor, ctx := m.c.actor(), m.c.deps.Ctx
+			m.ask = &confirmation{
+				title: fmt.Sprintf("Send a blank push to %s devices?", formatCount(len(targets))),
+				lines: []string{describeTargets(targets), "Devices that are online will check in and fetch their pending commands."},
+				onYes: func() tea.Msg {
+					ok, failed, err := actor.BlankPush(ctx, targets)
+					return blankPushDoneMsg{ok: ok, failed: failed, err: err}
+				},
+			}
+			return m, nil
+		}
+	}
+	m.table.move(msg)
+	return m, nil
+}
+
+// describeTargets names up to three devices and counts the rest.
+func describeTargets(devs []ops.Device) string {
+	var names []string
+	for i, d := range devs {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("and %s more", formatCount(len(devs)-3)))
+			break
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", ops.Clean(d.Name), ops.Clean(d.Serial)))
+	}
+	return "Target: " + strings.Join(names, ", ")
+}
+
+func (m *membersModel) setSize(w, h int) { m.table.setSize(w, h-2); m.filter.SetWidth(w - 4) }
+
+func (m membersModel) title() string { return "Members · " + ops.Clean(m.group.Name) }
+
+func (m membersModel) View() string {
+	st := &m.c.styles
+	kind := "computer"
+	if m.group.Kind == jamf.PlatformMobile {
+		kind = "mobile device"
+	}
+	top := st.App.Title.Render(ops.Clean(m.group.Name)) + st.App.Subtle.Render(fmt.Sprintf("  %s group · %s devices", kind, formatCount(len(m.devices))))
+	if len(m.marks) > 0 {
+		top += st.Table.Marked.Render(fmt.Sprintf(" · %s marked", formatCount(len(m.marks))))
+	}
+	if !m.counted && !m.loading && m.err == nil && m.c.privs.Missing(jamf.PrivViewMDMCommands) == nil {
+		top += st.App.Subtle.Render(" · counting commands…")
+	}
+	top += st.App.Subtle.Render("   " + m.table.position())
+	switch {
+	case m.loading && m.devices == nil:
+		return top + "\n\n  " + m.spin.View() + " Loading members…"
+	case m.err != nil:
+		return top + "\n\n  " + st.App.Error.Render("Could not load members") + "\n  " + humanError(m.err) + "\n\n  " + st.App.Subtle.Render("press r to retry")
+	}
+	if m.ask != nil {
+		return top + "\n" + m.ask.View(st, m.c.width)
+	}
+	body := m.table.View(st)
+	if m.editing || m.filter.Value() != "" {
+		body += "\n" + m.filter.View()
+	}
+	return top + "\n" + body
+}
+
+func (m membersModel) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.list.Open, m.keys.Mark, m.keys.list.Filter, m.keys.list.Sort, m.keys.Queue, m.keys.BlankPush}
+}
+
+func (m membersModel) FullHelp() [][]key.Binding {
+	t := m.table.keys
+	return [][]key.Binding{{m.keys.list.Open, m.keys.Queue, m.keys.BlankPush}, {m.keys.Mark, m.keys.MarkAll, m.keys.Clear}, {m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+}

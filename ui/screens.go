@@ -1,0 +1,39 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// screen is what the root needs of a screen. Each screen's own Update
+// returns its concrete type; step adapts it.
+type screen interface {
+	step(msg tea.Msg) (screen, tea.Cmd)
+	View() string
+	resize(w, h int) screen
+	reload() (screen, tea.Cmd)
+	title() string
+	capturing() bool
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+func (m groupsModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
+func (m groupsModel) resize(w, h int) screen             { m.setSize(w, h); return m }
+func (m groupsModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
+
+func (m membersModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
+func (m membersModel) resize(w, h int) screen             { m.setSize(w, h); return m }
+func (m membersModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
+
+func (m deviceModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
+func (m deviceModel) resize(w, h int) screen             { m.setSize(w, h); return m }
+func (m deviceModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
+
+func (m queueModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
+func (m queueModel) resize(w, h int) screen             { m.setSize(w, h); return m }
+func (m queueModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
+
+func (m auditModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
+func (m auditModel) resize(w, h int) screen             { m.setSize(w, h); return m }
+func (m auditModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
