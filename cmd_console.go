@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/jamfops/jamfops/config"
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jamf/jamftest"
 	"github.com/jamfops/jamfops/ops"
@@ -117,9 +117,13 @@ func runEnvConsole(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	defer closeLog()
-	client, err := conn.client(env.getenv, jamf.WithLogger(logger))
+	resolved, err := conn.resolve(env)
 	if err != nil {
-		return fmt.Errorf("%w\n(run 'jamfops demo' to try the console on a demo fleet)", err)
+		return err
+	}
+	client, err := resolved.client(jamf.WithLogger(logger))
+	if err != nil {
+		return err
 	}
 	defer client.Close(context.WithoutCancel(ctx))
 	path, err := ops.DefaultAuditPath()
@@ -130,6 +134,27 @@ func runEnvConsole(ctx context.Context, args []string, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	basic := env.getenv("JAMF_CLIENT_ID") == "" && conn.clientID == ""
-	return runConsole(ctx, ui.Deps{Jamf: client, Audit: audit, Profile: client.BaseURL(), ReadOnly: *readOnly, BasicAuth: basic}, nil, nil)
+	var names []string
+	if f, err := config.Load(env.profilesPath); err == nil {
+		names = f.Names()
+	}
+	deps := consoleDeps(resolved, client, audit, *readOnly, names)
+	deps.Switch = func(name string) (ui.Deps, error) {
+		next, err := (&connFlags{profile: name}).resolve(env)
+		if err != nil {
+			return ui.Deps{}, err
+		}
+		nc, err := next.client(jamf.WithLogger(logger))
+		if err != nil {
+			return ui.Deps{}, err
+		}
+		return consoleDeps(next, nc, audit, *readOnly, names), nil
+	}
+	return runConsole(ctx, deps, nil, nil)
+}
+
+// consoleDeps describes a connection to the console.
+func consoleDeps(conn connection, client *jamf.Client, audit *ops.AuditLog, readOnly bool, names []string) ui.Deps {
+	return ui.Deps{Jamf: client, Audit: audit, Profile: conn.profile.Name, Accent: conn.profile.Accent,
+		ReadOnly: readOnly || conn.profile.ReadOnly, BasicAuth: conn.profile.Auth == config.AuthUser, Profiles: names}
 }

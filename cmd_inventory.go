@@ -26,7 +26,7 @@ func runGroups(ctx context.Context, args []string, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	return withClient(ctx, &conn, env.getenv, func(c *jamf.Client) error {
+	return withClient(ctx, &conn, env, func(c *jamf.Client) error {
 		groups, _, err := c.Groups.List(ctx, nil)
 		if err != nil {
 			return err
@@ -69,7 +69,7 @@ func runDevices(ctx context.Context, args []string, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	return withClient(ctx, &conn, env.getenv, func(c *jamf.Client) error {
+	return withClient(ctx, &conn, env, func(c *jamf.Client) error {
 		groups, _, err := c.Groups.List(ctx, nil)
 		if err != nil {
 			return err
@@ -125,7 +125,7 @@ func runCommands(ctx context.Context, args []string, env *cliEnv) error {
 			return fmt.Errorf("%w: unknown status %q (want pending, notnow, failed or completed)", errUsage, s)
 		}
 	}
-	return withClient(ctx, &conn, env.getenv, func(c *jamf.Client) error {
+	return withClient(ctx, &conn, env, func(c *jamf.Client) error {
 		d, err := ops.FindDevice(ctx, c, *deviceRef, kind)
 		if err != nil {
 			return err

@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/jamfops/jamfops/config"
 )
 
 // version and commit are stamped by the release build (-ldflags -X).
@@ -21,7 +23,11 @@ var (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], &cliEnv{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, secrets: config.Keychain{}}
+	if p, err := config.DefaultPath(); err == nil {
+		env.profilesPath = p
+	}
+	code := run(ctx, os.Args[1:], env)
 	stop()
 	os.Exit(code)
 }
@@ -31,8 +37,11 @@ var errUsage = errors.New("usage")
 
 // cliEnv is what a command may touch of the outside world.
 type cliEnv struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	secrets        secretStore
+	profilesPath   string
 }
 
 // run dispatches a subcommand and returns the exit status.
@@ -60,6 +69,10 @@ func run(ctx context.Context, args []string, env *cliEnv) int {
 		err = runDevices(ctx, args, env)
 	case "commands":
 		err = runCommands(ctx, args, env)
+	case "login":
+		err = runLogin(ctx, args, env)
+	case "profiles":
+		err = runProfiles(args, env)
 	default:
 		if len(cmd) > 0 && cmd[0] == '-' {
 			err = runEnvConsole(ctx, append([]string{cmd}, args...), env)
@@ -118,9 +131,12 @@ Usage:
   jamfops groups   [--kind computer|mobile] [--json]
   jamfops devices  --group ID|NAME [--kind computer|mobile] [--json]
   jamfops commands --device ID|SERIAL|UDID|NAME [--kind computer|mobile] [--status S,…] [--json]
+  jamfops login    [--name N --url U --client-id ID | --username U] [--read-only] [--accent #d70000]
+  jamfops profiles [use NAME | delete NAME]
   jamfops --version
 
-Connection (flags override the environment):
+Connection: the active profile (or --profile NAME); the environment overrides
+it and flags override both:
   JAMF_URL             https://yourserver.jamfcloud.com   (--url)
   JAMF_CLIENT_ID       API client ID (recommended)         (--client-id)
   JAMF_CLIENT_SECRET   API client secret

@@ -259,6 +259,12 @@ func (m Model) switchProfile(name string) (tea.Model, tea.Cmd) {
 	if err != nil {
 		return m, reportError(err)
 	}
+	if deps.Ctx == nil {
+		deps.Ctx = m.c.deps.Ctx
+	}
+	if deps.Switch == nil {
+		deps.Switch = m.c.deps.Switch
+	}
 	nm := New(deps)
 	nm.c.width, nm.c.height, nm.c.isDark = m.c.width, m.c.height, m.c.isDark
 	nm.c.styles = newStyles(m.c.isDark, deps.Accent)
