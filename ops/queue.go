@@ -184,7 +184,10 @@ func summarise(devices []Device, byMgmt map[string]int, cmds []jamf.Command, now
 		case a.Pending+a.Failed != b.Pending+b.Failed:
 			return a.Pending+a.Failed > b.Pending+b.Failed
 		}
-		return a.Device.Name < b.Device.Name
+		if a.Device.Name != b.Device.Name {
+			return a.Device.Name < b.Device.Name
+		}
+		return a.Device.ID < b.Device.ID
 	})
 	return s
 }
