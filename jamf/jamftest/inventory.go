@@ -1,6 +1,8 @@
 package jamftest
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -89,32 +91,101 @@ func (f *apiFault) write(w http.ResponseWriter) {
 
 // selectRecords filters, sorts and pages records through a field accessor.
 func selectRecords[T any](all []T, lq *listQuery, get func(T, string) (string, bool)) ([]T, int) {
-	var matched []T
+	matched := filterRecords(all, lq, get)
+	sortRecords(matched, lq.sort, get)
+	return pageOf(matched, lq)
+}
+
+func filterRecords[T any](all []T, lq *listQuery, get func(T, string) (string, bool)) []T {
 	if lq.filter == nil {
-		matched = slices.Clone(all)
-	} else {
-		for _, rec := range all {
-			if lq.filter.eval(func(f string) (string, bool) { return get(rec, f) }) {
-				matched = append(matched, rec)
+		return slices.Clone(all)
+	}
+	var matched []T
+	for _, rec := range all {
+		if lq.filter.eval(func(f string) (string, bool) { return get(rec, f) }) {
+			matched = append(matched, rec)
+		}
+	}
+	return matched
+}
+
+// typedKey is one record's value for one sort field, typed once so that
+// comparisons do not parse.
+type typedKey struct {
+	num  float64
+	text string
+}
+
+// sortRecords sorts records in place by the sort keys. Each field's values
+// are read once; a field whose values are all numbers (or all RFC 3339
+// times) sorts numerically (chronologically), any other as text.
+func sortRecords[T any](recs []T, keys []sortKey, get func(T, string) (string, bool)) {
+	if len(keys) == 0 || len(recs) < 2 {
+		return
+	}
+	cols := make([][]typedKey, len(keys))
+	numeric := make([]bool, len(keys))
+	for k, sk := range keys {
+		col := make([]typedKey, len(recs))
+		allNum, allTime := true, true
+		for i, r := range recs {
+			v, _ := get(r, sk.field)
+			col[i].text = strings.ToLower(v)
+			if allNum {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					col[i].num = f
+				} else {
+					allNum = false
+				}
+			}
+			if !allNum && allTime {
+				if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+					col[i].num = float64(t.UnixNano())
+				} else {
+					allTime = false
+				}
+			}
+		}
+		cols[k], numeric[k] = col, allNum || allTime
+		if !allNum && allTime {
+			// The number pass stopped early; fill times for all.
+			for i, r := range recs {
+				v, _ := get(r, sk.field)
+				t, _ := time.Parse(time.RFC3339Nano, v)
+				col[i].num = float64(t.UnixNano())
 			}
 		}
 	}
-	if len(lq.sort) > 0 {
-		slices.SortStableFunc(matched, func(a, b T) int {
-			for _, k := range lq.sort {
-				av, _ := get(a, k.field)
-				bv, _ := get(b, k.field)
-				c := compareValues(av, bv)
-				if k.desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
+	idx := make([]int, len(recs))
+	for i := range idx {
+		idx[i] = i
 	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		for k, sk := range keys {
+			var c int
+			if numeric[k] {
+				c = cmp.Compare(cols[k][a].num, cols[k][b].num)
+			} else {
+				c = strings.Compare(cols[k][a].text, cols[k][b].text)
+			}
+			if sk.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	sorted := make([]T, len(recs))
+	for i, j := range idx {
+		sorted[i] = recs[j]
+	}
+	copy(recs, sorted)
+}
+
+// pageOf returns the requested page of records and the total.
+func pageOf[T any](matched []T, lq *listQuery) ([]T, int) {
 	total := len(matched)
 	start := lq.page * lq.size
 	if start >= total {
@@ -316,11 +387,31 @@ func (s *Server) handleComputersInventory(w http.ResponseWriter, r *http.Request
 			}
 		}
 	}
-	page, total := selectRecords(candidates, lq, get)
+	page, total := pageOf(s.sortedComputers(candidates, lq, get, now), lq)
 	results := make([]apiComputer, len(page))
 	for i, d := range page {
 		results[i] = s.computerRecord(d, sections, now)
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"totalCount": total, "results": results})
+}
+
+// sortedComputers filters and sorts computers, reusing the last result
+// while the query and the simulation time are the same (a client walking
+// the pages of one listing).
+func (s *Server) sortedComputers(candidates []*device, lq *listQuery, get func(*device, string) (string, bool), now time.Time) []*device {
+	key := lq.rawFilter + "|" + fmt.Sprint(lq.sort) + "|" + now.String() + "|" + strconv.Itoa(s.queue.changes) + "|" + strconv.Itoa(len(candidates))
+	if c := s.inventoryCache; c.key == key {
+		return c.devices
+	}
+	matched := filterRecords(candidates, lq, get)
+	sortRecords(matched, lq.sort, get)
+	s.inventoryCache = sortedCache{key: key, devices: matched}
+	return matched
+}
+
+// sortedCache holds the last sorted inventory listing.
+type sortedCache struct {
+	key     string
+	devices []*device
 }

@@ -98,16 +98,17 @@ type Server struct {
 	opts  Options
 	log   *AdminLog
 
-	mu        sync.Mutex // guards everything below
-	fleet     *fleet
-	groups    []*group
-	queue     *queue
-	tokens    map[string]*token
-	load      LoadModel
-	faults    Faults
-	bucket    tokenBucket
-	memberMem membershipCache
-	routes    []routeInfo
+	mu             sync.Mutex // guards everything below
+	fleet          *fleet
+	groups         []*group
+	queue          *queue
+	tokens         map[string]*token
+	load           LoadModel
+	faults         Faults
+	bucket         tokenBucket
+	memberMem      membershipCache
+	inventoryCache sortedCache
+	routes         []routeInfo
 }
 
 // routeInfo is one served route and the privileges it checks.
