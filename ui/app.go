@@ -34,9 +34,7 @@ func New(deps Deps) Model {
 	c := &common{deps: deps, isDark: true}
 	c.styles = newStyles(true, deps.Accent)
 	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New()}
-	m.palette = textinput.New()
-	m.palette.Prompt = ": "
-	m.palette.Placeholder = "groups · queue · log · profile NAME · risk · jobs · quit"
+	m.palette = newInput(": ", "groups · queue · log · profile NAME · risk · jobs · quit")
 	m.palette.SetSuggestions(paletteCommands())
 	m.palette.ShowSuggestions = true
 	groups := newGroupsModel(c)
@@ -286,8 +284,11 @@ func (m Model) render() string {
 	if m.quitting {
 		return ""
 	}
-	body := fitHeight(m.top().View(), m.bodyHeight())
-	return m.header() + "\n" + body + "\n" + m.footer()
+	footer := m.footer()
+	// The full help takes lines from the bottom of the body.
+	bodyH := max(1, min(m.bodyHeight(), m.c.height-1-strings.Count(footer, "\n")-1))
+	body := fitHeight(m.top().View(), bodyH)
+	return m.header() + "\n" + body + "\n" + footer
 }
 
 // fitHeight pads or cuts s to exactly h lines.

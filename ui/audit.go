@@ -34,9 +34,7 @@ type auditModel struct {
 
 func newAuditModel(c *common) auditModel {
 	m := auditModel{c: c, keys: defaultListKeyMap()}
-	m.filter = textinput.New()
-	m.filter.Prompt = "/ "
-	m.filter.Placeholder = "filter by action, device, credential or reason"
+	m.filter = newInput("/ ", "filter by action, device, credential or reason")
 	m.table = newTable([]column{{title: "TIME (UTC)", width: 16}, {title: "ACTION", width: 16}, {title: "DEVICES", width: 7, right: true}, {title: "FAILED", width: 6, right: true}, {title: "BY", width: 20}, {title: "SERVER", width: 14}, {title: "REASON / FIRST TARGET", width: 0}})
 	return m
 }

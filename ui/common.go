@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/ops"
@@ -100,4 +101,16 @@ func (c *common) gated(b key.Binding, privs ...string) key.Binding {
 		b.SetHelp(h.Key, h.Desc+" (needs "+quoteJoin(missing)+")")
 	}
 	return b
+}
+
+// newInput builds a one-line text input with a steady (non-blinking)
+// cursor, as every prompt and filter in the console uses.
+func newInput(prompt, placeholder string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = prompt
+	in.Placeholder = placeholder
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	return in
 }

@@ -65,9 +65,7 @@ type groupsModel struct {
 
 func newGroupsModel(c *common) groupsModel {
 	m := groupsModel{c: c, keys: defaultGroupsKeyMap(), tab: jamf.PlatformComputer, sortCol: 2, criteria: map[string]string{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
-	m.filter = textinput.New()
-	m.filter.Prompt = "/ "
-	m.filter.Placeholder = "filter by name or criteria"
+	m.filter = newInput("/ ", "filter by name or criteria")
 	m.table = newTable([]column{{title: "TYPE", width: 6}, {title: "MEMBERS", width: 8, right: true}, {title: "NAME", width: 0}, {title: "CRITERIA", width: 0}})
 	return m
 }

@@ -80,9 +80,7 @@ func membersColumns() []column {
 
 func newMembersModel(c *common, g ops.GroupSummary) membersModel {
 	m := membersModel{c: c, keys: defaultMembersKeyMap(), group: g, marks: map[string]bool{}, counts: map[string][2]int{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
-	m.filter = textinput.New()
-	m.filter.Prompt = "/ "
-	m.filter.Placeholder = "filter by name, serial, model, OS or user"
+	m.filter = newInput("/ ", "filter by name, serial, model, OS or user")
 	m.table = newTable(membersColumns())
 	m.table.marked = func(id string) bool { return m.marks[id] }
 	return m
@@ -377,10 +375,10 @@ func (m membersModel) View() string {
 }
 
 func (m membersModel) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.list.Open, m.keys.Mark, m.keys.list.Filter, m.keys.list.Sort, m.keys.Queue, m.keys.BlankPush}
+	return []key.Binding{m.keys.list.Open, m.keys.Mark, m.keys.list.Filter, m.keys.list.Sort, m.keys.Queue, m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands)}
 }
 
 func (m membersModel) FullHelp() [][]key.Binding {
 	t := m.table.keys
-	return [][]key.Binding{{m.keys.list.Open, m.keys.Queue, m.keys.BlankPush}, {m.keys.Mark, m.keys.MarkAll, m.keys.Clear}, {m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+	return [][]key.Binding{{m.keys.list.Open, m.keys.Queue, m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands)}, {m.keys.Mark, m.keys.MarkAll, m.keys.Clear}, {m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
 }

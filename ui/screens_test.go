@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -146,6 +147,10 @@ func TestReadOnlyOffersNoWrites(t *testing.T) {
 	f.deps.ReadOnly = true
 	d := deviceWith(t, f, jamf.StateError)
 	m := start(t, f.deps, 120, 40)
+	m = press(t, m, "enter")
+	if v := screenText(m, f.srv); strings.Contains(v, "blank push") {
+		t.Fatalf("read-only members screen offers a blank push:\n%s", v)
+	}
 	m = drive(t, m, navigate(navigateMsg{to: screenDevice, device: &d}))
 	view := screenText(m, f.srv)
 	if !strings.Contains(view, "READ-ONLY") || strings.Contains(view, "flush") || strings.Contains(view, "blank push") {
@@ -248,5 +253,38 @@ func TestPaletteAndAudit(t *testing.T) {
 	m = press(t, m, "?")
 	if !strings.Contains(screenText(m, f.srv), "audit log") {
 		t.Fatal("full help does not list the audit key")
+	}
+}
+
+func TestProfileSwitch(t *testing.T) {
+	t.Parallel()
+	a := newFixture(t, jamftest.Options{}, "", "")
+	b := newFixture(t, jamftest.Options{Computers: 40, MobileDevices: 10, Seed: 9}, "", "")
+	b.deps.Profile, b.deps.Accent, b.deps.ReadOnly = "lab", "#d70000", true
+	a.deps.Profiles = []string{"test", "lab"}
+	a.deps.Switch = func(name string) (Deps, error) {
+		if name != "lab" {
+			return Deps{}, fmt.Errorf("no profile named %q", name)
+		}
+		return b.deps, nil
+	}
+	m := start(t, a.deps, 120, 40)
+	m = press(t, m, ":")
+	m = typeText(t, m, "profile nope")
+	m = press(t, m, "enter")
+	if !strings.Contains(m.(Model).status, "no profile named") {
+		t.Fatalf("status = %q", m.(Model).status)
+	}
+	m = press(t, m, ":")
+	m = typeText(t, m, "profile lab")
+	var cmd tea.Cmd
+	m, cmd = m.Update(keyMsg("enter"))
+	m = drive(t, m, cmd)
+	view := screenText(m, b.srv)
+	if !strings.Contains(view, "jamfops · lab") || !strings.Contains(view, "READ-ONLY") {
+		t.Fatalf("after the switch:\n%s", view)
+	}
+	if g := topOf(m).(groupsModel); len(g.groups) == 0 || g.groups[0].MemberCount > 40 {
+		t.Fatalf("groups come from the wrong server: %+v", g.groups)
 	}
 }
