@@ -169,11 +169,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func hasFilter(s screen) bool {
 	switch s := s.(type) {
 	case groupsModel:
-		return s.filter.Value() != ""
+		return s.filter.value() != ""
 	case membersModel:
-		return s.filter.Value() != ""
+		return s.filter.value() != ""
 	case auditModel:
-		return s.filter.Value() != ""
+		return s.filter.value() != ""
 	}
 	return false
 }

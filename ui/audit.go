@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/jamfops/jamfops/ops"
@@ -26,15 +25,14 @@ type auditModel struct {
 	view    []int
 	bad     int
 	table   table
-	filter  textinput.Model
-	editing bool
+	filter  filterBox
 	err     error
 	req     int
 }
 
 func newAuditModel(c *common) auditModel {
 	m := auditModel{c: c, keys: defaultListKeyMap()}
-	m.filter = newInput("/ ", "filter by action, device, credential or reason")
+	m.filter = newFilterBox("filter by action, device, credential or reason")
 	m.table = newTable([]column{{title: "TIME (UTC)", width: 16}, {title: "ACTION", width: 16}, {title: "DEVICES", width: 7, right: true}, {title: "FAILED", width: 6, right: true}, {title: "BY", width: 20}, {title: "SERVER", width: 14}, {title: "REASON / FIRST TARGET", width: 0}})
 	return m
 }
@@ -61,7 +59,7 @@ func auditText(e ops.AuditEntry) string {
 }
 
 func (m *auditModel) rebuild() {
-	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	q := strings.ToLower(strings.TrimSpace(m.filter.value()))
 	view := make([]int, 0, len(m.entries))
 	for i, e := range m.entries {
 		if q == "" || strings.Contains(auditText(e), q) {
@@ -102,7 +100,7 @@ func (m *auditModel) rebuild() {
 	}, func(r int) string { return fmt.Sprint(view[r]) })
 }
 
-func (m auditModel) capturing() bool { return m.editing }
+func (m auditModel) capturing() bool { return m.filter.editing }
 
 func (m auditModel) Update(msg tea.Msg) (auditModel, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -113,32 +111,22 @@ func (m auditModel) Update(msg tea.Msg) (auditModel, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyPressMsg:
-		if m.editing {
-			switch msg.String() {
-			case "enter", "esc":
-				m.editing = false
-				m.filter.Blur()
-				if msg.String() == "esc" {
-					m.filter.SetValue("")
-					m.rebuild()
-				}
-				return m, nil
+		if m.filter.editing {
+			cmd, changed := m.filter.handle(msg)
+			if changed {
+				m.rebuild()
 			}
-			var cmd tea.Cmd
-			m.filter, cmd = m.filter.Update(msg)
-			m.rebuild()
 			return m, cmd
 		}
 		if key.Matches(msg, m.keys.Filter) {
-			m.editing = true
-			return m, m.filter.Focus()
+			return m, m.filter.start()
 		}
 	}
 	m.table.move(msg)
 	return m, nil
 }
 
-func (m *auditModel) setSize(w, h int) { m.table.setSize(w, h-4); m.filter.SetWidth(w - 4) }
+func (m *auditModel) setSize(w, h int) { m.table.setSize(w, h-4); m.filter.setWidth(w - 4) }
 
 func (m auditModel) title() string { return "Audit log" }
 
@@ -169,7 +157,7 @@ func (m auditModel) View() string {
 		}
 		detail = "\n" + st.App.Subtle.Render(ops.Clean(strings.Join(parts, " · ")))
 	}
-	if m.editing || m.filter.Value() != "" {
+	if m.filter.active() {
 		body += "\n" + m.filter.View()
 	}
 	return top + "\n" + body + detail

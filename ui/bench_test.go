@@ -47,7 +47,7 @@ func BenchmarkMembersView(b *testing.B) {
 // 100,000 devices (what typing in / costs).
 func BenchmarkMembersFilter100k(b *testing.B) {
 	m := bigMembers(100_000)
-	m.filter.SetValue("0004")
+	m.filter.input.SetValue("0004")
 	b.ReportAllocs()
 	for b.Loop() {
 		m.rebuild()

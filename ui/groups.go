@@ -9,7 +9,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"golang.org/x/sync/errgroup"
 
@@ -53,8 +52,7 @@ type groupsModel struct {
 	criteria map[string]string
 	view     []int
 	table    table
-	filter   textinput.Model
-	editing  bool
+	filter   filterBox
 	sortCol  int
 	desc     bool
 	loading  bool
@@ -65,7 +63,7 @@ type groupsModel struct {
 
 func newGroupsModel(c *common) groupsModel {
 	m := groupsModel{c: c, keys: defaultGroupsKeyMap(), tab: jamf.PlatformComputer, sortCol: 2, criteria: map[string]string{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
-	m.filter = newInput("/ ", "filter by name or criteria")
+	m.filter = newFilterBox("filter by name or criteria")
 	m.table = newTable([]column{{title: "TYPE", width: 6}, {title: "MEMBERS", width: 8, right: true}, {title: "NAME", width: 0}, {title: "CRITERIA", width: 0}})
 	return m
 }
@@ -147,7 +145,7 @@ func (m groupsModel) selected() (ops.GroupSummary, bool) {
 
 // rebuild applies tab, filter and sort.
 func (m *groupsModel) rebuild() {
-	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	q := strings.ToLower(strings.TrimSpace(m.filter.value()))
 	m.view = make([]int, 0, len(m.groups))
 	for i, g := range m.groups {
 		if g.Kind != m.tab {
@@ -206,7 +204,7 @@ func boolCmp(a, b bool) int {
 }
 
 // capturing reports whether typed keys belong to the filter.
-func (m groupsModel) capturing() bool { return m.editing }
+func (m groupsModel) capturing() bool { return m.filter.editing }
 
 func (m groupsModel) Update(msg tea.Msg) (groupsModel, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -235,28 +233,16 @@ func (m groupsModel) Update(msg tea.Msg) (groupsModel, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case tea.KeyPressMsg:
-		if m.editing {
-			switch msg.String() {
-			case "enter":
-				m.editing = false
-				m.filter.Blur()
-				return m, nil
-			case "esc":
-				m.editing = false
-				m.filter.Blur()
-				m.filter.SetValue("")
+		if m.filter.editing {
+			cmd, changed := m.filter.handle(msg)
+			if changed {
 				m.rebuild()
-				return m, nil
 			}
-			var cmd tea.Cmd
-			m.filter, cmd = m.filter.Update(msg)
-			m.rebuild()
 			return m, cmd
 		}
 		switch {
 		case key.Matches(msg, m.keys.list.Filter):
-			m.editing = true
-			return m, m.filter.Focus()
+			return m, m.filter.start()
 		case key.Matches(msg, m.keys.NextTab):
 			if m.tab == jamf.PlatformComputer {
 				m.tab = jamf.PlatformMobile
@@ -284,8 +270,8 @@ func (m groupsModel) Update(msg tea.Msg) (groupsModel, tea.Cmd) {
 				return m, navigate(navigateMsg{to: screenQueue, group: &g})
 			}
 			return m, nil
-		case msg.String() == "esc" && m.filter.Value() != "":
-			m.filter.SetValue("")
+		case msg.String() == "esc" && m.filter.value() != "":
+			m.filter.clear()
 			m.rebuild()
 			return m, nil
 		}
@@ -294,7 +280,7 @@ func (m groupsModel) Update(msg tea.Msg) (groupsModel, tea.Cmd) {
 	return m, nil
 }
 
-func (m *groupsModel) setSize(w, h int) { m.table.setSize(w, h-2); m.filter.SetWidth(w - 4) }
+func (m *groupsModel) setSize(w, h int) { m.table.setSize(w, h-2); m.filter.setWidth(w - 4) }
 
 func (m groupsModel) title() string { return "Groups" }
 
@@ -327,7 +313,7 @@ func (m groupsModel) View() string {
 	}
 	body := m.table.View(st)
 	bottom := ""
-	if m.editing || m.filter.Value() != "" {
+	if m.filter.active() {
 		bottom = "\n" + m.filter.View()
 	}
 	return top + "\n" + body + bottom

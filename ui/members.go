@@ -8,7 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/jamfops/jamfops/jamf"
@@ -61,8 +60,7 @@ type membersModel struct {
 	view    []int
 	marks   map[string]bool
 	table   table
-	filter  textinput.Model
-	editing bool
+	filter  filterBox
 	sortCol int
 	desc    bool
 	loading bool
@@ -80,7 +78,7 @@ func membersColumns() []column {
 
 func newMembersModel(c *common, g ops.GroupSummary) membersModel {
 	m := membersModel{c: c, keys: defaultMembersKeyMap(), group: g, marks: map[string]bool{}, counts: map[string][2]int{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
-	m.filter = newInput("/ ", "filter by name, serial, model, OS or user")
+	m.filter = newFilterBox("filter by name, serial, model, OS or user")
 	m.table = newTable(membersColumns())
 	m.table.marked = func(id string) bool { return m.marks[id] }
 	return m
@@ -143,7 +141,7 @@ func timeOrZero(t *time.Time) time.Time {
 }
 
 func (m *membersModel) rebuild() {
-	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	q := strings.ToLower(strings.TrimSpace(m.filter.value()))
 	view := make([]int, 0, len(m.devices))
 	for i := range m.devices {
 		if q == "" || strings.Contains(m.search[i], q) {
@@ -190,7 +188,7 @@ func (m membersModel) targets() []ops.Device {
 	return out
 }
 
-func (m membersModel) capturing() bool { return m.editing || m.ask != nil }
+func (m membersModel) capturing() bool { return m.filter.editing || m.ask != nil }
 
 func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -241,28 +239,16 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 			m.ask = nil
 			return m, cmd
 		}
-		if m.editing {
-			switch msg.String() {
-			case "enter":
-				m.editing = false
-				m.filter.Blur()
-				return m, nil
-			case "esc":
-				m.editing = false
-				m.filter.Blur()
-				m.filter.SetValue("")
+		if m.filter.editing {
+			cmd, changed := m.filter.handle(msg)
+			if changed {
 				m.rebuild()
-				return m, nil
 			}
-			var cmd tea.Cmd
-			m.filter, cmd = m.filter.Update(msg)
-			m.rebuild()
 			return m, cmd
 		}
 		switch {
 		case key.Matches(msg, m.keys.list.Filter):
-			m.editing = true
-			return m, m.filter.Focus()
+			return m, m.filter.start()
 		case key.Matches(msg, m.keys.Mark):
 			if id := m.table.selectedID(); id != "" {
 				if m.marks[id] {
@@ -340,7 +326,7 @@ func describeTargets(devs []ops.Device) string {
 	return "Target: " + strings.Join(names, ", ")
 }
 
-func (m *membersModel) setSize(w, h int) { m.table.setSize(w, h-2); m.filter.SetWidth(w - 4) }
+func (m *membersModel) setSize(w, h int) { m.table.setSize(w, h-2); m.filter.setWidth(w - 4) }
 
 func (m membersModel) title() string { return "Members · " + ops.Clean(m.group.Name) }
 
@@ -368,7 +354,7 @@ func (m membersModel) View() string {
 		return top + "\n" + m.ask.View(st, m.c.width)
 	}
 	body := m.table.View(st)
-	if m.editing || m.filter.Value() != "" {
+	if m.filter.active() {
 		body += "\n" + m.filter.View()
 	}
 	return top + "\n" + body

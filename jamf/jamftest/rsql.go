@@ -186,51 +186,43 @@ func (p *rsqlParser) keyword(word string) bool {
 }
 
 func (p *rsqlParser) or(depth int) (rsqlNode, error) {
-	first, err := p.and(depth)
-	if err != nil {
-		return nil, err
+	nodes, err := p.list(',', "or", func() (rsqlNode, error) { return p.and(depth) })
+	if err != nil || len(nodes) == 1 {
+		return first(nodes), err
 	}
-	nodes := rsqlOr{first}
-	for {
-		if p.i < len(p.s) && p.s[p.i] == ',' {
-			p.i++
-		} else if !p.keyword("or") {
-			break
-		}
-		n, err := p.and(depth)
-		if err != nil {
-			return nil, err
-		}
-		nodes = append(nodes, n)
-	}
-	if len(nodes) == 1 {
-		return first, nil
-	}
-	return nodes, nil
+	return rsqlOr(nodes), nil
 }
 
 func (p *rsqlParser) and(depth int) (rsqlNode, error) {
-	first, err := p.constraint(depth)
-	if err != nil {
-		return nil, err
+	nodes, err := p.list(';', "and", func() (rsqlNode, error) { return p.constraint(depth) })
+	if err != nil || len(nodes) == 1 {
+		return first(nodes), err
 	}
-	nodes := rsqlAnd{first}
+	return rsqlAnd(nodes), nil
+}
+
+// list parses items separated by sep or the keyword (" and ", " or ").
+func (p *rsqlParser) list(sep byte, word string, item func() (rsqlNode, error)) ([]rsqlNode, error) {
+	var nodes []rsqlNode
 	for {
-		if p.i < len(p.s) && p.s[p.i] == ';' {
-			p.i++
-		} else if !p.keyword("and") {
-			break
-		}
-		n, err := p.constraint(depth)
+		n, err := item()
 		if err != nil {
 			return nil, err
 		}
 		nodes = append(nodes, n)
+		if p.i < len(p.s) && p.s[p.i] == sep {
+			p.i++
+		} else if !p.keyword(word) {
+			return nodes, nil
+		}
 	}
-	if len(nodes) == 1 {
-		return first, nil
+}
+
+func first(nodes []rsqlNode) rsqlNode {
+	if len(nodes) == 0 {
+		return nil
 	}
-	return nodes, nil
+	return nodes[0]
 }
 
 func (p *rsqlParser) constraint(depth int) (rsqlNode, error) {
