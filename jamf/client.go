@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,6 +26,8 @@ import (
 
 	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
+
+	"github.com/jamfops/jamfops/internal/netsafe"
 )
 
 // DefaultConcurrency is Jamf's published guidance for API clients: at most five
@@ -115,43 +116,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 // trailing slash. It accepts https URLs, and http only for loopback hosts
 // (the in-memory test server), so credentials never cross a network in clear.
 func ParseServerURL(raw string) (*url.URL, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return nil, errors.New("jamf: no server URL given (set JAMF_URL or --url)")
-	}
-	u, err := url.Parse(raw)
+	u, err := netsafe.ParseBaseURL(raw, "Jamf Pro", "JAMF_URL or --url")
 	if err != nil {
-		return nil, fmt.Errorf("jamf: server URL %q is not a URL: %w", raw, err)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("jamf: server URL %q has no host (expected https://yourserver.jamfcloud.com)", raw)
-	}
-	if u.User != nil {
-		return nil, errors.New("jamf: server URL must not contain credentials")
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !IsLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("jamf: refusing plain http to %s: use https (http is allowed only for loopback test servers)", u.Host)
-		}
-	default:
-		return nil, fmt.Errorf("jamf: server URL %q must start with https://", raw)
-	}
-	u.RawQuery, u.Fragment = "", ""
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
+		return nil, fmt.Errorf("jamf: %w", err)
 	}
 	return u, nil
-}
-
-// IsLoopback reports whether host names this machine (localhost or a loopback IP).
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // BaseURL returns the server address the client talks to.

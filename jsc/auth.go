@@ -1,0 +1,148 @@
+package jsc
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// tokenLifetime is the Risk API's documented JWT lifetime, used when the
+// token does not say.
+const tokenLifetime = 15 * time.Minute
+
+type tokenCache struct {
+	mu        sync.Mutex
+	value     string
+	refreshAt time.Time
+	flight    singleflight.Group
+}
+
+func (tc *tokenCache) get(ctx context.Context, c *Client) (string, error) {
+	tc.mu.Lock()
+	v, at := tc.value, tc.refreshAt
+	tc.mu.Unlock()
+	if v != "" && c.now().Before(at) {
+		return v, nil
+	}
+	ch := tc.flight.DoChan("login", func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		tok, exp, err := c.login(fctx)
+		if err != nil {
+			return nil, err
+		}
+		issued := c.now()
+		margin := min(30*time.Second, exp.Sub(issued)/5)
+		tc.mu.Lock()
+		tc.value, tc.refreshAt = tok, exp.Add(-margin)
+		tc.mu.Unlock()
+		return tok, nil
+	})
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return "", res.Err
+		}
+		return res.Val.(string), nil
+	}
+}
+
+func (tc *tokenCache) drop(tok string) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.value == tok {
+		tc.value = ""
+	}
+}
+
+// TokenExpiry reads the exp claim of a JWT without verifying it (the
+// client only needs to know when to log in again). ok is false when the
+// token carries no readable expiry.
+func TokenExpiry(token string) (time.Time, bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return time.Time{}, false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}, false
+	}
+	var claims struct {
+		Exp json.Number `json:"exp"`
+	}
+	if json.Unmarshal(payload, &claims) != nil {
+		return time.Time{}, false
+	}
+	n, err := claims.Exp.Int64()
+	if err != nil || n <= 0 || n > 1<<40 {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0), true
+}
+
+// ParseLoginResponse reads the login answer's token.
+func ParseLoginResponse(data []byte) (string, error) {
+	var body struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(data, &body); err != nil {
+		return "", fmt.Errorf("jsc: the login answer is not JSON: %w", err)
+	}
+	if body.Token == "" {
+		return "", errors.New("jsc: the login answer has no token")
+	}
+	return body.Token, nil
+}
+
+// login exchanges the application ID and secret for a bearer token
+// (POST /v1/login with basic auth). Logins are paced like other calls.
+func (c *Client) login(ctx context.Context) (string, time.Time, error) {
+	if err := c.pace.waitLogin(ctx); err != nil {
+		return "", time.Time{}, err
+	}
+	u := c.baseURL.ResolveReference(&url.URL{Path: "v1/login"})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("jsc: %w", err)
+	}
+	req.SetBasicAuth(c.appID, c.secret)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", time.Time{}, ctx.Err()
+		}
+		return "", time.Time{}, fmt.Errorf("jsc: logging in: %w", redact(err))
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		_, msg := ParseError(data)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			return "", time.Time{}, &RateLimitError{ErrorResponse: ErrorResponse{Method: "POST", Path: "v1/login", StatusCode: 429, Message: msg}, RetryAfter: retryAfter(resp.Header)}
+		}
+		return "", time.Time{}, &AuthError{AppID: c.appID, Status: resp.StatusCode, Reason: msg}
+	}
+	tok, err := ParseLoginResponse(data)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	exp, ok := TokenExpiry(tok)
+	if !ok || !exp.After(c.now()) {
+		exp = c.now().Add(tokenLifetime)
+	}
+	return tok, exp, nil
+}
