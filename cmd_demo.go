@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/jsc/jsctest"
 )
 
 // runDemo runs the in-memory Jamf Pro server (--serve).
@@ -35,6 +36,8 @@ func runDemo(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	defer srv.Close()
+	risk := jsctest.NewServer(jscDemoOptions(srv, *seed))
+	defer risk.Close()
 	fmt.Fprintf(stdout, `jamfops demo server: an in-memory Jamf Pro with %d computers and %d mobile devices.
 
 Admin API client (full rights):
@@ -47,10 +50,15 @@ Help-desk API client (read-only):
 User account (basic → bearer token):
   export JAMF_USERNAME=%s JAMF_PASSWORD=%s
 
-Then, in another shell:  jamfops groups
+Jamf Security Cloud Risk API (in-memory):
+  export JSC_URL=%s
+  export JSC_APP_ID=%s JSC_APP_SECRET=%s
+
+Then, in another shell:  jamfops groups   or   jamfops risk list --level HIGH
 These credentials open only this demo server. Press Ctrl+C to stop.
 `, *computers, *mobiles, srv.URL, jamftest.DemoClientID, jamftest.DemoClientSecret,
-		jamftest.HelpDeskClientID, jamftest.HelpDeskSecret, jamftest.DemoUsername, jamftest.DemoPassword)
+		jamftest.HelpDeskClientID, jamftest.HelpDeskSecret, jamftest.DemoUsername, jamftest.DemoPassword,
+		risk.URL, jsctest.DemoAppID, jsctest.DemoAppSecret)
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "demo server stopped")
 	return nil

@@ -42,6 +42,7 @@ type cliEnv struct {
 	getenv         func(string) string
 	secrets        secretStore
 	profilesPath   string
+	auditPath      string // "" for the default in the user data directory
 }
 
 // run dispatches a subcommand and returns the exit status.
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, env *cliEnv) int {
 		err = runDevices(ctx, args, env)
 	case "commands":
 		err = runCommands(ctx, args, env)
+	case "risk":
+		err = runRisk(ctx, args, env)
 	case "login":
 		err = runLogin(ctx, args, env)
 	case "profiles":
@@ -131,6 +134,9 @@ Usage:
   jamfops groups   [--kind computer|mobile] [--json]
   jamfops devices  --group ID|NAME [--kind computer|mobile] [--json]
   jamfops commands --device ID|SERIAL|UDID|NAME [--kind computer|mobile] [--status S,…] [--json]
+  jamfops risk list [--level HIGH,MEDIUM] [--json]
+  jamfops risk set LEVEL DEVICE… [--group ID] --reason TEXT [--yes]
+  jamfops risk reset DEVICE…     [--group ID] --reason TEXT [--yes]
   jamfops login    [--name N --url U --client-id ID | --username U] [--read-only] [--accent #d70000]
   jamfops profiles [use NAME | delete NAME]
   jamfops --version
@@ -142,6 +148,7 @@ it and flags override both:
   JAMF_CLIENT_SECRET   API client secret
   JAMF_USERNAME        user account, if no API client       (--username)
   JAMF_PASSWORD        its password
-Secrets are read from the environment only, never from flags, so they do not
-land in shell history or process listings.
+  JSC_URL, JSC_APP_ID, JSC_APP_SECRET   the JSC Risk API (default https://api.wandera.com)
+Secrets are read from the environment or the OS keychain only, never from
+flags, so they do not land in shell history or process listings.
 `

@@ -1,0 +1,383 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jamfops/jamfops/config"
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jsc"
+	"github.com/jamfops/jamfops/ops"
+)
+
+// parseInterleaved parses flags that may come before, between or after
+// positional arguments (jamfops risk reset SERIAL --reason … --yes).
+func parseInterleaved(fs *flag.FlagSet, args []string, env *cliEnv) ([]string, error) {
+	fs.SetOutput(env.stderr)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// riskFlags are the connection settings of the risk commands.
+type riskFlags struct {
+	conn   connFlags
+	jscURL string
+	jscApp string
+	noJamf bool
+	asJSON bool
+	reason string
+	yes    bool
+	group  string
+	kind   string
+	levels string
+}
+
+func (f *riskFlags) register(fs *flag.FlagSet, write bool) {
+	f.conn.register(fs)
+	fs.StringVar(&f.jscURL, "jsc-url", "", "Risk API URL (default $JSC_URL or "+jsc.DefaultBaseURL+")")
+	fs.StringVar(&f.jscApp, "jsc-app-id", "", "Risk API application ID (default $JSC_APP_ID or the profile's)")
+	fs.BoolVar(&f.noJamf, "no-jamf", false, "do not match devices to Jamf Pro")
+	if write {
+		fs.StringVar(&f.reason, "reason", "", "why (required; recorded in the audit log)")
+		fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
+		fs.StringVar(&f.group, "group", "", "act on a Jamf Pro group's members (ID or name)")
+		fs.StringVar(&f.kind, "kind", "", "computer or mobile, for --group")
+	} else {
+		fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+		fs.StringVar(&f.levels, "level", "", "only these levels, e.g. HIGH,MEDIUM")
+	}
+}
+
+// riskSession is an open JSC client, an optional Jamf Pro client and the audit log.
+type riskSession struct {
+	jsc    *jsc.Client
+	jamf   *jamf.Client
+	server string
+	audit  *ops.AuditLog
+}
+
+func (s *riskSession) close(ctx context.Context) {
+	if s.jamf != nil {
+		_ = s.jamf.Close(context.WithoutCancel(ctx))
+	}
+}
+
+// open resolves the JSC credentials (environment, then the profile and
+// its keychain secret) and, unless --no-jamf, a Jamf Pro connection for
+// matching; without one, devices show under their JSC names.
+func (f *riskFlags) open(env *cliEnv) (*riskSession, error) {
+	appID := firstNonEmpty(f.jscApp, env.getenv("JSC_APP_ID"))
+	secret := env.getenv("JSC_APP_SECRET")
+	var prof config.Profile
+	if pf, err := config.Load(env.profilesPath); err == nil {
+		prof, _ = pf.Get(f.conn.profile)
+	}
+	if appID == "" {
+		appID = prof.JSCAppID
+	}
+	if secret == "" && appID != "" && prof.Name != "" && appID == prof.JSCAppID {
+		if s, err := env.secrets.Get(prof.Name, config.SecretJSC); err == nil {
+			secret = s
+		}
+	}
+	if appID == "" || secret == "" {
+		return nil, errors.New("no Risk API credentials: set JSC_APP_ID and JSC_APP_SECRET (JSC portal › Integrations › Risk API); try 'jamfops demo --serve' for a demo")
+	}
+	rc, err := jsc.NewClient(firstNonEmpty(f.jscURL, env.getenv("JSC_URL")), appID, secret, jsc.WithUserAgent("jamfops/"+strings.Fields(versionString())[1]))
+	if err != nil {
+		return nil, err
+	}
+	s := &riskSession{jsc: rc, server: rc.BaseURL()}
+	if !f.noJamf {
+		conn, err := f.conn.resolve(env)
+		if err == nil {
+			s.jamf, err = conn.client()
+		}
+		if err != nil {
+			fmt.Fprintf(env.stderr, "note: no Jamf Pro connection (%v); devices show under their JSC names\n", err)
+			s.jamf = nil
+		}
+	}
+	path := env.auditPath
+	if path == "" {
+		if path, err = ops.DefaultAuditPath(); err != nil {
+			return nil, err
+		}
+	}
+	if s.audit, err = ops.OpenAuditLog(path); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// runRisk dispatches risk list, set and reset.
+func runRisk(ctx context.Context, args []string, env *cliEnv) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: usage: jamfops risk list|set LEVEL DEVICE…|reset DEVICE…", errUsage)
+	}
+	switch args[0] {
+	case "list", "ls":
+		return runRiskList(ctx, args[1:], env)
+	case "set":
+		return runRiskChange(ctx, args[1:], env, true)
+	case "reset", "clear":
+		return runRiskChange(ctx, args[1:], env, false)
+	}
+	return fmt.Errorf("%w: unknown risk command %q (list, set, reset)", errUsage, args[0])
+}
+
+// riskRow is one device of jamfops risk list --json.
+type riskRow struct {
+	JSCID      string     `json:"jscId"`
+	ExternalID string     `json:"externalId"`
+	Name       string     `json:"name"`
+	Serial     string     `json:"serial"`
+	JamfID     string     `json:"jamfId"`
+	Kind       string     `json:"kind"`
+	User       string     `json:"user"`
+	Risk       jsc.Level  `json:"risk"`
+	Source     string     `json:"source"`
+	LastSeen   *time.Time `json:"lastSeen"`
+}
+
+func runRiskList(ctx context.Context, args []string, env *cliEnv) error {
+	fs := flag.NewFlagSet("risk list", flag.ContinueOnError)
+	var f riskFlags
+	f.register(fs, false)
+	if rest, err := parseInterleaved(fs, args, env); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return fmt.Errorf("%w: risk list takes no devices (filter with --level)", errUsage)
+	}
+	var want []jsc.Level
+	for _, l := range strings.Split(f.levels, ",") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		lv, err := jsc.ParseLevel(l)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		want = append(want, lv)
+	}
+	s, err := f.open(env)
+	if err != nil {
+		return err
+	}
+	defer s.close(ctx)
+	fleet, err := ops.LoadRiskFleet(ctx, s.jsc, s.jamf)
+	if err != nil {
+		return err
+	}
+	entries, _, _ := s.audit.Read()
+	last := ops.LastRiskChanges(entries)
+	counts := ops.RiskCounts(fleet)
+	matched := 0
+	for _, d := range fleet {
+		if d.Jamf != nil {
+			matched++
+		}
+	}
+	if len(want) > 0 {
+		fleet = slices.DeleteFunc(fleet, func(d ops.RiskDevice) bool { return !slices.Contains(want, d.JSC.Risk) })
+	}
+	ops.SortRisk(fleet)
+	fmt.Fprintf(env.stderr, "HIGH %d · MEDIUM %d · LOW %d · SECURE %d  (%d JSC devices, %d matched to Jamf Pro; Risk API budget %d of %d left today)\n",
+		counts[jsc.High], counts[jsc.Medium], counts[jsc.Low], counts[jsc.Secure], len(fleet), matched, s.jsc.Budget().Remaining, s.jsc.Budget().Limit)
+	if f.asJSON {
+		rows := make([]riskRow, 0, len(fleet))
+		for _, d := range fleet {
+			r := riskRow{JSCID: d.JSC.ID, ExternalID: d.JSC.ExternalID, Name: d.Name(), Serial: d.Serial(), Risk: d.JSC.Risk, Source: ops.RiskSource(d, last), User: d.JSC.UserName}
+			if !d.JSC.LastSeen.IsZero() {
+				t := d.JSC.LastSeen
+				r.LastSeen = &t
+			}
+			if d.Jamf != nil {
+				r.JamfID, r.Kind, r.User = d.Jamf.ID, string(d.Jamf.Kind), firstNonEmpty(d.Jamf.User, d.JSC.UserName)
+			}
+			rows = append(rows, r)
+		}
+		return writeJSON(env.stdout, rows)
+	}
+	t := newTable(env.stdout, "RISK", "NAME", "SERIAL", "USER", "SOURCE", "LAST SEEN", "JSC ID")
+	for _, d := range fleet {
+		user := d.JSC.UserName
+		if d.Jamf != nil && d.Jamf.User != "" {
+			user = d.Jamf.User
+		}
+		seen := d.JSC.LastSeen
+		t.row(string(d.JSC.Risk), d.Name(), d.Serial(), user, ops.RiskSource(d, last), formatTime(&seen), d.JSC.ID)
+	}
+	return t.flush()
+}
+
+func runRiskChange(ctx context.Context, args []string, env *cliEnv, set bool) error {
+	name := "risk reset"
+	if set {
+		name = "risk set"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var f riskFlags
+	f.register(fs, true)
+	rest, err := parseInterleaved(fs, args, env)
+	if err != nil {
+		return err
+	}
+	var level jsc.Level
+	if set {
+		if len(rest) == 0 {
+			return fmt.Errorf("%w: usage: jamfops risk set LEVEL DEVICE… --reason TEXT", errUsage)
+		}
+		if level, err = jsc.ParseLevel(rest[0]); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		rest = rest[1:]
+	}
+	if len(rest) == 0 && f.group == "" {
+		return fmt.Errorf("%w: name devices (Jamf Pro name, serial, UDID or JSC ID) or --group", errUsage)
+	}
+	if len(rest) > 0 && f.group != "" {
+		return fmt.Errorf("%w: give devices or --group, not both", errUsage)
+	}
+	p := newPrompter(env)
+	if strings.TrimSpace(f.reason) == "" {
+		if f.reason, err = p.ask("Reason (recorded in the audit log)", ""); err != nil {
+			return fmt.Errorf("%w: --reason is required", errUsage)
+		}
+	}
+	s, err := f.open(env)
+	if err != nil {
+		return err
+	}
+	defer s.close(ctx)
+	fleet, err := ops.LoadRiskFleet(ctx, s.jsc, s.jamf)
+	if err != nil {
+		return err
+	}
+	targets, err := riskTargets(ctx, s, fleet, rest, &f)
+	if err != nil {
+		return err
+	}
+	what := "reset to JSC's own calculation"
+	if set {
+		what = "set to " + string(level)
+	}
+	fmt.Fprintf(env.stderr, "%d device(s) will be %s (reason: %q):\n", len(targets), what, f.reason)
+	for i, d := range targets {
+		if i == 10 {
+			fmt.Fprintf(env.stderr, "  … and %d more\n", len(targets)-10)
+			break
+		}
+		fmt.Fprintf(env.stderr, "  %-8s %s %s (JSC %s)\n", d.JSC.Risk, ops.Clean(d.Name()), ops.Clean(d.Serial()), d.JSC.ID)
+	}
+	if !f.yes {
+		if !p.tty {
+			return fmt.Errorf("%w: refusing to change risk without confirmation: pass --yes (no terminal to ask on)", errUsage)
+		}
+		answer, _ := p.ask(fmt.Sprintf("Proceed with %d device(s)? Type y to confirm", len(targets)), "n")
+		if answer != "y" && answer != "Y" {
+			fmt.Fprintln(env.stderr, "Cancelled: nothing was changed.")
+			return nil
+		}
+	}
+	actor := ops.RiskActor{JSC: s.jsc, Audit: s.audit, Server: s.server}
+	var outcomes []ops.RiskOutcome
+	if set {
+		outcomes, err = actor.Set(ctx, targets, level, f.reason)
+	} else {
+		outcomes, err = actor.Reset(ctx, targets, f.reason)
+	}
+	if err != nil {
+		return err
+	}
+	// Read the levels back: a reset device JSC still sees a threat on
+	// keeps its computed level.
+	after := map[string]jsc.Level{}
+	if now, err := s.jsc.ListDevices(ctx, nil); err == nil {
+		for _, d := range now {
+			after[d.ID] = d.Risk
+		}
+	}
+	failed := 0
+	for _, o := range outcomes {
+		d := o.Device
+		if o.Err != nil {
+			failed++
+			fmt.Fprintf(env.stdout, "failed  %s %s (JSC %s): %s\n", ops.Clean(d.Name()), ops.Clean(d.Serial()), d.JSC.ID, ops.Clean(o.Err.Error()))
+			continue
+		}
+		note := ""
+		if !set && after[d.JSC.ID] != "" && after[d.JSC.ID] != jsc.Secure {
+			note = "  (JSC still calculates this level: a threat remains)"
+		}
+		fmt.Fprintf(env.stdout, "ok      %s %s (JSC %s): %s → %s%s\n", ops.Clean(d.Name()), ops.Clean(d.Serial()), d.JSC.ID, d.JSC.Risk, orUnknown(after[d.JSC.ID]), note)
+	}
+	b := s.jsc.Budget()
+	fmt.Fprintf(env.stderr, "Recorded in %s. Risk API budget: %d of %d requests left today.\n", s.audit.Path(), b.Remaining, b.Limit)
+	if failed > 0 {
+		return fmt.Errorf("%d of %d devices failed", failed, len(outcomes))
+	}
+	return nil
+}
+
+func orUnknown(l jsc.Level) jsc.Level {
+	if l == "" {
+		return "?"
+	}
+	return l
+}
+
+// riskTargets resolves device references, or a Jamf Pro group's members.
+func riskTargets(ctx context.Context, s *riskSession, fleet []ops.RiskDevice, refs []string, f *riskFlags) ([]ops.RiskDevice, error) {
+	if f.group == "" {
+		return ops.ResolveRisk(fleet, refs)
+	}
+	if s.jamf == nil {
+		return nil, errors.New("--group needs a Jamf Pro connection (JAMF_URL and credentials, or a profile)")
+	}
+	kind, err := parseKind(f.kind)
+	if err != nil {
+		return nil, err
+	}
+	groups, _, err := s.jamf.Groups.List(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	g, err := ops.FindGroup(ops.Summarise(groups), f.group, kind)
+	if err != nil {
+		return nil, err
+	}
+	members, err := ops.GroupMembers(ctx, s.jamf, g)
+	if err != nil {
+		return nil, err
+	}
+	inGroup := map[string]bool{}
+	for _, m := range members {
+		inGroup[strings.ToLower(m.UDID)] = true
+	}
+	var out []ops.RiskDevice
+	for _, d := range fleet {
+		if d.JSC.ExternalID != "" && inGroup[strings.ToLower(d.JSC.ExternalID)] {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("none of the %d members of %q is enrolled in JSC", len(members), g.Name)
+	}
+	return out, nil
+}

@@ -1,0 +1,310 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jsc"
+)
+
+// RiskDevice is a JSC device joined with its Jamf Pro identity.
+type RiskDevice struct {
+	JSC jsc.Device
+	// Jamf is the matching Jamf Pro device, nil when JSC knows a device
+	// Jamf Pro does not manage (or no Jamf Pro connection was given).
+	Jamf *Device
+}
+
+// Name is the Jamf Pro name when known, else JSC's.
+func (r RiskDevice) Name() string {
+	if r.Jamf != nil && r.Jamf.Name != "" {
+		return r.Jamf.Name
+	}
+	return r.JSC.Name
+}
+
+// Serial is the Jamf Pro serial number, or "".
+func (r RiskDevice) Serial() string {
+	if r.Jamf != nil {
+		return r.Jamf.Serial
+	}
+	return ""
+}
+
+// JoinRisk matches JSC devices to Jamf Pro devices: JSC's external ID is
+// the device's UDID in lower case. The result keeps JSC's order.
+func JoinRisk(jscDevices []jsc.Device, jamfDevices []Device) []RiskDevice {
+	byUDID := make(map[string]*Device, len(jamfDevices))
+	for i := range jamfDevices {
+		if u := strings.ToLower(jamfDevices[i].UDID); u != "" {
+			byUDID[u] = &jamfDevices[i]
+		}
+	}
+	out := make([]RiskDevice, len(jscDevices))
+	for i, d := range jscDevices {
+		out[i] = RiskDevice{JSC: d, Jamf: byUDID[strings.ToLower(d.ExternalID)]}
+	}
+	return out
+}
+
+// JamfFleet lists every computer and mobile device of Jamf Pro (all pages,
+// within the client's concurrency limit).
+func JamfFleet(ctx context.Context, c *jamf.Client) ([]Device, error) {
+	var comps []jamf.Computer
+	var mobiles []jamf.MobileDevice
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		comps, _, err = c.Computers.List(gctx, nil, &jamf.ListOptions{PageSize: 1000})
+		return err
+	})
+	g.Go(func() error {
+		var err error
+		mobiles, _, err = c.MobileDevices.List(gctx, &jamf.ListOptions{PageSize: 1000})
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := make([]Device, 0, len(comps)+len(mobiles))
+	for _, cm := range comps {
+		out = append(out, FromComputer(cm))
+	}
+	for _, m := range mobiles {
+		out = append(out, FromMobileDevice(m))
+	}
+	return out, nil
+}
+
+// LoadRiskFleet lists every JSC device (all pages, unlike Jamf's Lambda
+// which read only the first) and joins it with the whole Jamf Pro fleet
+// when jc is not nil.
+func LoadRiskFleet(ctx context.Context, rc *jsc.Client, jc *jamf.Client) ([]RiskDevice, error) {
+	var jscDevices []jsc.Device
+	var jamfDevices []Device
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		jscDevices, err = rc.ListDevices(gctx, nil)
+		return err
+	})
+	if jc != nil {
+		g.Go(func() error {
+			var err error
+			jamfDevices, err = JamfFleet(gctx, jc)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return JoinRisk(jscDevices, jamfDevices), nil
+}
+
+// ResolveRisk picks devices named by Jamf Pro name, serial number or UDID,
+// or by JSC ID or external ID. A name shared by several devices is refused
+// with the candidates listed; so is a reference that matches nothing.
+func ResolveRisk(fleet []RiskDevice, refs []string) ([]RiskDevice, error) {
+	var out []RiskDevice
+	seen := map[string]bool{}
+	var problems []string
+	for _, ref := range refs {
+		ref = strings.TrimSpace(ref)
+		if ref == "" {
+			continue
+		}
+		var hits []RiskDevice
+		for _, d := range fleet {
+			if matchesRisk(d, ref) {
+				hits = append(hits, d)
+			}
+		}
+		switch len(hits) {
+		case 0:
+			problems = append(problems, fmt.Sprintf("%q matches no JSC device", ref))
+		case 1:
+			if !seen[hits[0].JSC.ID] {
+				seen[hits[0].JSC.ID] = true
+				out = append(out, hits[0])
+			}
+		default:
+			var names []string
+			for i, h := range hits {
+				if i == 4 {
+					names = append(names, fmt.Sprintf("and %d more", len(hits)-4))
+					break
+				}
+				names = append(names, fmt.Sprintf("%s (serial %s, JSC %s)", Clean(h.Name()), orNone(h.Serial()), h.JSC.ID))
+			}
+			problems = append(problems, fmt.Sprintf("%q matches %d devices: %s; name one by serial or JSC ID", ref, len(hits), strings.Join(names, "; ")))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
+	return out, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func matchesRisk(d RiskDevice, ref string) bool {
+	if d.JSC.ID == ref || (d.JSC.ExternalID != "" && strings.EqualFold(d.JSC.ExternalID, ref)) {
+		return true
+	}
+	if j := d.Jamf; j != nil {
+		return strings.EqualFold(j.Serial, ref) || strings.EqualFold(j.UDID, ref) || strings.EqualFold(j.Name, ref)
+	}
+	return strings.EqualFold(d.JSC.Name, ref)
+}
+
+// RiskOutcome is what happened to one device.
+type RiskOutcome struct {
+	Device    RiskDevice
+	RequestID string
+	Err       error
+}
+
+// RiskActor changes JSC risk and records every change in the audit log.
+type RiskActor struct {
+	JSC   *jsc.Client
+	Audit *AuditLog
+	// Server names the connection in audit entries.
+	Server string
+}
+
+// Set pins devices at a level.
+func (a RiskActor) Set(ctx context.Context, targets []RiskDevice, l jsc.Level, reason string) ([]RiskOutcome, error) {
+	return a.apply(ctx, targets, "risk set "+string(l), reason, func(ids []string) []jsc.BatchResult { return a.JSC.SetRisk(ctx, ids, l) })
+}
+
+// Reset hands devices back to JSC's own risk calculation.
+func (a RiskActor) Reset(ctx context.Context, targets []RiskDevice, reason string) ([]RiskOutcome, error) {
+	return a.apply(ctx, targets, "risk reset", reason, func(ids []string) []jsc.BatchResult { return a.JSC.ClearOverride(ctx, ids) })
+}
+
+func riskTarget(d RiskDevice, outcome, detail string) AuditTarget {
+	name := d.Name()
+	if s := d.Serial(); s != "" {
+		name += " (" + s + ")"
+	}
+	return AuditTarget{Device: "jsc/" + d.JSC.ID, Name: name, Outcome: outcome, Detail: detail}
+}
+
+// apply sends the change batch by batch. Before each batch it records the
+// intent (outcome "pending"), so a crash between sending and recording
+// never leaves a change unrecorded; after it, one entry per device.
+func (a RiskActor) apply(ctx context.Context, targets []RiskDevice, action, reason string, send func([]string) []jsc.BatchResult) ([]RiskOutcome, error) {
+	if a.Audit == nil {
+		return nil, errors.New("no audit log: refusing to change risk without a record")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, errors.New("a reason is required for every risk change")
+	}
+	byID := make(map[string]RiskDevice, len(targets))
+	var out []RiskOutcome
+	size := a.JSC.BatchSize()
+	for start := 0; start < len(targets); start += size {
+		batch := targets[start:min(len(targets), start+size)]
+		ids := make([]string, len(batch))
+		intent := make([]AuditTarget, len(batch))
+		for i, d := range batch {
+			ids[i] = d.JSC.ID
+			byID[d.JSC.ID] = d
+			intent[i] = riskTarget(d, "pending", "about to send")
+		}
+		if err := a.Audit.Append(AuditEntry{Server: a.Server, Credential: a.JSC.AppID(), Action: action + " (intent)", Reason: reason, Targets: intent}); err != nil {
+			return out, err
+		}
+		for _, res := range send(ids) {
+			for _, id := range res.DeviceIDs {
+				d := byID[id]
+				o := RiskOutcome{Device: d, RequestID: res.RequestID, Err: res.Err}
+				out = append(out, o)
+				outcome, detail := "ok", ""
+				if res.Err != nil {
+					outcome, detail = "failed", res.Err.Error()
+				}
+				entry := AuditEntry{Server: a.Server, Credential: a.JSC.AppID(), Action: action, Reason: reason,
+					Targets: []AuditTarget{riskTarget(d, outcome, detail)}}
+				if res.RequestID != "" {
+					entry.RequestIDs = []string{res.RequestID}
+				}
+				if err := a.Audit.Append(entry); err != nil {
+					return out, err
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// LastRiskChanges maps JSC device IDs to jamfops's latest successful risk
+// change from the audit log (the Risk API does not say who set a level).
+func LastRiskChanges(entries []AuditEntry) map[string]AuditEntry {
+	out := map[string]AuditEntry{}
+	// entries are newest first: keep the first seen per device.
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Action, "risk ") || strings.HasSuffix(e.Action, "(intent)") {
+			continue
+		}
+		for _, t := range e.Targets {
+			id, ok := strings.CutPrefix(t.Device, "jsc/")
+			if ok && t.Outcome == "ok" {
+				if _, seen := out[id]; !seen {
+					out[id] = e
+				}
+			}
+		}
+	}
+	return out
+}
+
+// RiskCounts counts devices per level.
+func RiskCounts(fleet []RiskDevice) map[jsc.Level]int {
+	out := map[jsc.Level]int{}
+	for _, d := range fleet {
+		out[d.JSC.Risk]++
+	}
+	return out
+}
+
+// SortRisk orders devices riskiest first, then by name.
+func SortRisk(fleet []RiskDevice) {
+	sort.SliceStable(fleet, func(i, j int) bool {
+		a, b := fleet[i], fleet[j]
+		if a.JSC.Risk.Rank() != b.JSC.Risk.Rank() {
+			return a.JSC.Risk.Rank() > b.JSC.Risk.Rank()
+		}
+		return strings.ToLower(a.Name()) < strings.ToLower(b.Name())
+	})
+}
+
+// ago renders a time for source notes.
+func ago(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
+
+// RiskSource describes who last set a device's level, as far as jamfops
+// knows: its own audit log, or "—" when the level is JSC's or was set by
+// another integration.
+func RiskSource(d RiskDevice, last map[string]AuditEntry) string {
+	e, ok := last[d.JSC.ID]
+	if !ok {
+		return "—"
+	}
+	who := "jamfops " + e.Credential
+	if e.Action == "risk reset" {
+		return "JSC (reset by " + who + " " + ago(e.Time) + ")"
+	}
+	return "manual (" + who + " " + ago(e.Time) + ")"
+}
