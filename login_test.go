@@ -41,10 +41,11 @@ func (s *memSecrets) Set(p, k, v string) error {
 func (s *memSecrets) Delete(p, k string) error { delete(s.m, p+":"+k); return nil }
 
 type cli struct {
-	t       *testing.T
-	path    string
-	secrets *memSecrets
-	env     map[string]string
+	t         *testing.T
+	path      string
+	secrets   *memSecrets
+	env       map[string]string
+	auditPath string
 }
 
 func newCLI(t *testing.T) *cli {
@@ -54,7 +55,7 @@ func newCLI(t *testing.T) *cli {
 func (c *cli) run(stdin string, args ...string) result {
 	var out, errb bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return c.env[k] },
-		secrets: c.secrets, profilesPath: c.path}
+		secrets: c.secrets, profilesPath: c.path, auditPath: c.auditPath}
 	code := run(c.t.Context(), args, env)
 	return result{code, out.String(), errb.String()}
 }

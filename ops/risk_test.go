@@ -1,0 +1,173 @@
+package ops_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/jsc"
+	"github.com/jamfops/jamfops/jsc/jsctest"
+	"github.com/jamfops/jamfops/ops"
+)
+
+// riskSetup starts a Jamf Pro fleet and a JSC with the same UDIDs
+// (uppercase in Jamf Pro, lowercase in JSC, as in real life).
+func riskSetup(t *testing.T, computers int, copts ...jsc.Option) (*jamftest.Server, *jsctest.Server, *jamf.Client, *jsc.Client) {
+	t.Helper()
+	js, jc := setup(t, jamftest.Options{Computers: computers, MobileDevices: 20}, "", "")
+	var devs []jsctest.ExternalDevice
+	for i, id := range js.Identities() {
+		if i%10 == 9 {
+			continue // not every device runs Jamf Trust
+		}
+		devs = append(devs, jsctest.ExternalDevice{UDID: id.UDID, Name: "jsc-" + id.Name, OSType: "MAC_OS"})
+	}
+	rs := jsctest.NewServer(jsctest.Options{Devices: devs, Unmanaged: 3, Clock: jamftest.NewVirtualClock(start)})
+	t.Cleanup(rs.Close)
+	rc, err := jsc.NewClient(rs.URL, jsctest.DemoAppID, jsctest.DemoAppSecret, copts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js, rs, jc, rc
+}
+
+func TestJoinSeesTheWholeFleet(t *testing.T) {
+	t.Parallel()
+	js, _, jc, rc := riskSetup(t, 300)
+	fleet, err := ops.LoadRiskFleet(t.Context(), rc, jc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrolled := 0
+	for i := range js.Identities() {
+		if i%10 != 9 {
+			enrolled++
+		}
+	}
+	matched := 0
+	for _, d := range fleet {
+		if d.Jamf != nil {
+			matched++
+			if strings.ToLower(d.Jamf.UDID) != d.JSC.ExternalID || d.Name() == d.JSC.Name {
+				t.Fatalf("bad match %+v", d)
+			}
+		}
+	}
+	// Every enrolled device matches, including those past JSC's first page.
+	if len(fleet) != enrolled+3 || matched != enrolled {
+		t.Fatalf("%d JSC devices, %d matched; want %d and %d", len(fleet), matched, enrolled+3, enrolled)
+	}
+}
+
+func TestResolveRiskAndAuditedReset(t *testing.T) {
+	t.Parallel()
+	_, rs, jc, rc := riskSetup(t, 200)
+	ctx := t.Context()
+	fleet, err := ops.LoadRiskFleet(ctx, rc, jc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var high []ops.RiskDevice
+	for _, d := range fleet {
+		if d.JSC.Risk == jsc.High && d.Jamf != nil {
+			high = append(high, d)
+		}
+	}
+	if len(high) < 2 {
+		t.Fatalf("only %d HIGH devices", len(high))
+	}
+	targets, err := ops.ResolveRisk(fleet, []string{high[0].Jamf.Serial, strings.ToLower(high[1].Jamf.UDID), high[0].JSC.ID})
+	if err != nil || len(targets) != 2 {
+		t.Fatalf("resolve: %d targets, %v", len(targets), err)
+	}
+	if _, err := ops.ResolveRisk(fleet, []string{"NOPE"}); err == nil {
+		t.Fatal("unknown device resolved")
+	}
+	audit, _ := ops.OpenAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))
+	actor := ops.RiskActor{JSC: rc, Audit: audit, Server: "test"}
+	if _, err := actor.Reset(ctx, targets, "  "); err == nil {
+		t.Fatal("a reset without a reason was allowed")
+	}
+	outcomes, err := actor.Reset(ctx, targets, "cleared after investigation")
+	if err != nil || len(outcomes) != 2 {
+		t.Fatalf("reset: %v, %v", outcomes, err)
+	}
+	for _, o := range outcomes {
+		if o.Err != nil {
+			t.Fatal(o.Err)
+		}
+		lvl, _ := rs.Risk(o.Device.JSC.ID)
+		// A reset hands the device back to JSC: SECURE unless JSC itself
+		// sees a threat.
+		if lvl != jsc.Secure && lvl != jsc.High {
+			t.Fatalf("after reset: %s", lvl)
+		}
+	}
+	entries, _, _ := audit.Read()
+	results := 0
+	for _, e := range entries {
+		if e.Action == "risk reset" {
+			results++
+			if e.Reason != "cleared after investigation" || len(e.Targets) != 1 || e.Targets[0].Outcome != "ok" || len(e.RequestIDs) != 1 || e.Credential != jsctest.DemoAppID {
+				t.Fatalf("audit entry %+v", e)
+			}
+		}
+	}
+	if results != 2 || len(entries) != 3 { // one intent for the batch, one result per device
+		t.Fatalf("audit has %d entries (%d results)", len(entries), results)
+	}
+	last := ops.LastRiskChanges(entries)
+	if src := ops.RiskSource(targets[0], last); !strings.HasPrefix(src, "JSC (reset by jamfops") {
+		t.Fatalf("source = %q", src)
+	}
+}
+
+// TestBulkResetKeepsTheRiskAPILimit resets 500 devices and checks, from the
+// server's log, that no second ever saw more than 5 requests. It reports
+// the requests, batches and seconds it took.
+func TestBulkResetKeepsTheRiskAPILimit(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("takes several seconds by design (5 requests per second)")
+	}
+	_, rs, _, rc := riskSetup(t, 560, jsc.WithBatchSize(25))
+	ctx := t.Context()
+	devices, err := rc.ListDevices(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleet := ops.JoinRisk(devices, nil)[:500]
+	audit, _ := ops.OpenAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))
+	began := time.Now()
+	outcomes, err := ops.RiskActor{JSC: rc, Audit: audit, Server: "test"}.Reset(ctx, fleet, "bulk test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	elapsed := time.Since(began)
+	for _, o := range outcomes {
+		if o.Err != nil {
+			t.Fatal(o.Err)
+		}
+	}
+	reqs, puts, limited := 0, 0, 0
+	for _, r := range rs.Log().Requests() {
+		reqs++
+		if r.Method == "PUT" {
+			puts++
+		}
+		if r.Status == 429 {
+			limited++
+		}
+	}
+	if max := rs.Log().MaxPerSecond(""); max > 5 {
+		t.Fatalf("%d requests within one second", max)
+	}
+	if limited != 0 || puts != 20 || len(rs.Log().Overrides()) != 500 {
+		t.Fatalf("%d 429s, %d PUTs, %d overrides", limited, puts, len(rs.Log().Overrides()))
+	}
+	t.Logf("bulk reset of 500 devices: %d requests in all (%d list pages, %d override batches of 25), peak %d in one second, %.1f s for the batches",
+		reqs, reqs-puts-1, puts, rs.Log().MaxPerSecond(""), elapsed.Seconds())
+}
