@@ -13,6 +13,8 @@ import (
 	"github.com/jamfops/jamfops/config"
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/jsc"
+	"github.com/jamfops/jamfops/jsc/jsctest"
 	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ui"
 )
@@ -77,6 +79,12 @@ func runDemoConsole(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	defer srv.Close()
+	riskSrv := jsctest.NewServer(jscDemoOptions(srv, *seed))
+	defer riskSrv.Close()
+	rc, err := jsc.NewClient(riskSrv.URL, jsctest.DemoAppID, jsctest.DemoAppSecret, jsc.WithLogger(logger))
+	if err != nil {
+		return err
+	}
 	id, secret := jamftest.DemoClientID, jamftest.DemoClientSecret
 	if *helpdesk {
 		id, secret = jamftest.HelpDeskClientID, jamftest.HelpDeskSecret
@@ -90,7 +98,7 @@ func runDemoConsole(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	logger.Info("demo console", "url", srv.URL, "audit", audit.Path())
-	return runConsole(ctx, ui.Deps{Jamf: client, Audit: audit, Profile: "demo", ReadOnly: *readOnly}, nil, nil)
+	return runConsole(ctx, ui.Deps{Jamf: client, JSC: rc, Audit: audit, Profile: "demo", ReadOnly: *readOnly}, nil, nil)
 }
 
 // demoAuditLog keeps demo writes apart from real ones.
@@ -139,6 +147,9 @@ func runEnvConsole(ctx context.Context, args []string, env *cliEnv) error {
 		names = f.Names()
 	}
 	deps := consoleDeps(resolved, client, audit, *readOnly, names)
+	if deps.JSC, err = jscClient(env, conn.profile, "", ""); err != nil {
+		return err
+	}
 	deps.Switch = func(name string) (ui.Deps, error) {
 		next, err := (&connFlags{profile: name}).resolve(env)
 		if err != nil {
@@ -148,7 +159,9 @@ func runEnvConsole(ctx context.Context, args []string, env *cliEnv) error {
 		if err != nil {
 			return ui.Deps{}, err
 		}
-		return consoleDeps(next, nc, audit, *readOnly, names), nil
+		d := consoleDeps(next, nc, audit, *readOnly, names)
+		d.JSC, err = jscClient(env, name, "", "")
+		return d, err
 	}
 	return runConsole(ctx, deps, nil, nil)
 }

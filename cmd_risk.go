@@ -81,26 +81,12 @@ func (s *riskSession) close(ctx context.Context) {
 // its keychain secret) and, unless --no-jamf, a Jamf Pro connection for
 // matching; without one, devices show under their JSC names.
 func (f *riskFlags) open(env *cliEnv) (*riskSession, error) {
-	appID := firstNonEmpty(f.jscApp, env.getenv("JSC_APP_ID"))
-	secret := env.getenv("JSC_APP_SECRET")
-	var prof config.Profile
-	if pf, err := config.Load(env.profilesPath); err == nil {
-		prof, _ = pf.Get(f.conn.profile)
-	}
-	if appID == "" {
-		appID = prof.JSCAppID
-	}
-	if secret == "" && appID != "" && prof.Name != "" && appID == prof.JSCAppID {
-		if s, err := env.secrets.Get(prof.Name, config.SecretJSC); err == nil {
-			secret = s
-		}
-	}
-	if appID == "" || secret == "" {
-		return nil, errors.New("no Risk API credentials: set JSC_APP_ID and JSC_APP_SECRET (JSC portal › Integrations › Risk API); try 'jamfops demo --serve' for a demo")
-	}
-	rc, err := jsc.NewClient(firstNonEmpty(f.jscURL, env.getenv("JSC_URL")), appID, secret, jsc.WithUserAgent("jamfops/"+strings.Fields(versionString())[1]))
+	rc, err := jscClient(env, f.conn.profile, f.jscURL, f.jscApp)
 	if err != nil {
 		return nil, err
+	}
+	if rc == nil {
+		return nil, errors.New("no Risk API credentials: set JSC_APP_ID and JSC_APP_SECRET (JSC portal › Integrations › Risk API); try 'jamfops demo --serve' for a demo")
 	}
 	s := &riskSession{jsc: rc, server: rc.BaseURL()}
 	if !f.noJamf {
@@ -123,6 +109,33 @@ func (f *riskFlags) open(env *cliEnv) (*riskSession, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// jscClient builds a Risk API client from flags, the environment, or the
+// profile (its JSC application ID and keychain secret). It returns nil,
+// nil when no JSC credentials are configured at all.
+func jscClient(env *cliEnv, profile, urlFlag, appFlag string) (*jsc.Client, error) {
+	appID := firstNonEmpty(appFlag, env.getenv("JSC_APP_ID"))
+	secret := env.getenv("JSC_APP_SECRET")
+	var prof config.Profile
+	if pf, err := config.Load(env.profilesPath); err == nil {
+		prof, _ = pf.Get(profile)
+	}
+	if appID == "" {
+		appID = prof.JSCAppID
+	}
+	if secret == "" && appID != "" && prof.Name != "" && appID == prof.JSCAppID {
+		if s, err := env.secrets.Get(prof.Name, config.SecretJSC); err == nil {
+			secret = s
+		}
+	}
+	if appID == "" && secret == "" {
+		return nil, nil
+	}
+	if appID == "" || secret == "" {
+		return nil, errors.New("incomplete Risk API credentials: set both JSC_APP_ID and JSC_APP_SECRET")
+	}
+	return jsc.NewClient(firstNonEmpty(urlFlag, env.getenv("JSC_URL")), appID, secret, jsc.WithUserAgent("jamfops/"+strings.Fields(versionString())[1]))
 }
 
 // runRisk dispatches risk list, set and reset.

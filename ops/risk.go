@@ -182,6 +182,8 @@ type RiskActor struct {
 	Audit *AuditLog
 	// Server names the connection in audit entries.
 	Server string
+	// Progress, if set, is called after each batch with devices done and total.
+	Progress func(done, total int)
 }
 
 // Set pins devices at a level.
@@ -245,6 +247,9 @@ func (a RiskActor) apply(ctx context.Context, targets []RiskDevice, action, reas
 					return out, err
 				}
 			}
+		}
+		if a.Progress != nil {
+			a.Progress(min(len(targets), start+size), len(targets))
 		}
 	}
 	return out, nil

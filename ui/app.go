@@ -172,6 +172,8 @@ func hasFilter(s screen) bool {
 		return s.filter.value() != ""
 	case membersModel:
 		return s.filter.value() != ""
+	case riskModel:
+		return s.filter.value() != ""
 	case auditModel:
 		return s.filter.value() != ""
 	}
@@ -196,6 +198,11 @@ func (m Model) open(msg navigateMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		s = newAuditModel(m.c)
+	case screenRisk:
+		if _, ok := m.top().(riskModel); ok && msg.devices == nil {
+			return m, nil
+		}
+		s = newRiskModel(m.c, msg.devices, msg.label)
 	}
 	s = s.resize(m.c.width, m.bodyHeight())
 	s, cmd := s.reload()
@@ -229,7 +236,7 @@ func (m Model) runPalette(line string) (tea.Model, tea.Cmd) {
 	case "profile":
 		return m.switchProfile(arg)
 	case "risk":
-		return m, reportError(fmt.Errorf(":risk is not available yet: the JSC risk screen has not been built"))
+		return m.open(navigateMsg{to: screenRisk})
 	case "jobs":
 		return m, reportError(fmt.Errorf(":jobs is not available yet: mass actions have not been built"))
 	case "help":

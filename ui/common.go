@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 
 	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/ops"
 )
 
@@ -18,6 +19,8 @@ type Deps struct {
 	Ctx context.Context
 	// Jamf is the Jamf Pro client.
 	Jamf *jamf.Client
+	// JSC is the Risk API client; nil when no JSC credentials were given.
+	JSC *jsc.Client
 	// Audit records every write before it is reported done.
 	Audit *ops.AuditLog
 	// Profile names the connection in the header ("demo", "production").

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/ops"
 )
 
@@ -18,6 +19,14 @@ type deviceCommandsMsg struct {
 	entries []ops.CommandEntry
 	src     ops.CommandSources
 	err     error
+}
+
+// deviceRiskMsg is the device's JSC risk (found false when JSC does not know it).
+type deviceRiskMsg struct {
+	req    int
+	device jsc.Device
+	found  bool
+	err    error
 }
 
 type flushDoneMsg struct {
@@ -31,6 +40,7 @@ type deviceKeyMap struct {
 	FlushPending     key.Binding
 	FlushFailed      key.Binding
 	FlushBoth        key.Binding
+	Risk             key.Binding
 }
 
 func defaultDeviceKeyMap() deviceKeyMap {
@@ -40,6 +50,7 @@ func defaultDeviceKeyMap() deviceKeyMap {
 		FlushPending: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pending")),
 		FlushFailed:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "failed")),
 		FlushBoth:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all: pending and failed")),
+		Risk:         key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "set/reset JSC risk")),
 	}
 }
 
@@ -64,6 +75,7 @@ type deviceModel struct {
 	spin     spinner.Model
 	choosing bool // waiting for which statuses to flush
 	ask      *confirmation
+	risk     *deviceRiskMsg
 }
 
 func newDeviceModel(c *common, d ops.Device) deviceModel {
@@ -76,10 +88,20 @@ func (m *deviceModel) load() tea.Cmd {
 	m.req++
 	m.loading, m.err = true, nil
 	req, client, ctx, d := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.device
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	cmds := []tea.Cmd{m.spin.Tick, func() tea.Msg {
 		entries, src, err := ops.DeviceCommands(ctx, client, d)
 		return deviceCommandsMsg{req: req, entries: entries, src: src, err: err}
-	})
+	}}
+	if rc := m.c.deps.JSC; rc != nil && d.UDID != "" {
+		cmds = append(cmds, func() tea.Msg {
+			list, err := rc.ListDevices(ctx, &jsc.ListOptions{ExternalID: strings.ToLower(d.UDID)})
+			if err != nil || len(list) == 0 {
+				return deviceRiskMsg{req: req, err: err}
+			}
+			return deviceRiskMsg{req: req, device: list[0], found: true}
+		})
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *deviceModel) rebuild() {
@@ -161,6 +183,11 @@ func (m deviceModel) Update(msg tea.Msg) (deviceModel, tea.Cmd) {
 			m.rebuild()
 		}
 		return m, nil
+	case deviceRiskMsg:
+		if msg.req == m.req {
+			m.risk = &msg
+		}
+		return m, nil
 	case flushDoneMsg:
 		if msg.err != nil {
 			return m, tea.Batch(reportError(msg.err), m.load())
@@ -200,6 +227,11 @@ func (m deviceModel) Update(msg tea.Msg) (deviceModel, tea.Cmd) {
 			return m, reportInfo("Cancelled: nothing was flushed.")
 		}
 		switch {
+		case key.Matches(msg, m.keys.Risk):
+			if m.c.deps.JSC == nil {
+				return m, reportError(fmt.Errorf("JSC is not configured (set JSC_APP_ID and JSC_APP_SECRET)"))
+			}
+			return m, navigate(navigateMsg{to: screenRisk, devices: []ops.Device{m.device}, label: m.device.Name})
 		case key.Matches(msg, m.keys.BlankPush):
 			if why := m.c.writeBlocked(jamf.PrivViewMDMCommands); why != "" {
 				return m, reportError(fmt.Errorf("blank push is not available: %s", why))
@@ -293,7 +325,7 @@ func (m deviceModel) View() string {
 	if len(notes) > 0 {
 		note = st.App.Hint.Render(strings.Join(notes, " "))
 	}
-	top := head + "\n" + st.App.Subtle.Render(info) + "\n" + note
+	top := head + "\n" + st.App.Subtle.Render(info) + "\n" + m.riskPanel() + note
 	switch {
 	case m.loading && m.entries == nil:
 		return top + "\n\n  " + m.spin.View() + " Loading the command queue…"
@@ -309,6 +341,23 @@ func (m deviceModel) View() string {
 	return top + "\n" + m.table.View(st)
 }
 
+// riskPanel is the device's JSC risk line ("" without JSC).
+func (m deviceModel) riskPanel() string {
+	st := &m.c.styles
+	switch {
+	case m.c.deps.JSC == nil:
+		return ""
+	case m.risk == nil:
+		return st.App.Subtle.Render("JSC risk: loading…") + "  "
+	case m.risk.err != nil:
+		return st.App.Hint.Render("JSC risk: "+humanError(m.risk.err)) + "  "
+	case !m.risk.found:
+		return st.App.Subtle.Render("JSC risk: not enrolled in JSC") + "  "
+	}
+	return "JSC risk: " + riskStyle(st, m.risk.device.Risk).Render(string(m.risk.device.Risk)) +
+		st.App.Subtle.Render(fmt.Sprintf(" (JSC %s; K to set or reset)", m.risk.device.ID)) + "  "
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "—"
@@ -317,7 +366,11 @@ func orDash(s string) string {
 }
 
 func (m deviceModel) ShortHelp() []key.Binding {
-	return []key.Binding{m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands), m.c.gated(m.keys.Flush, jamf.PrivFlushMDMCommands)}
+	keys := []key.Binding{m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands), m.c.gated(m.keys.Flush, jamf.PrivFlushMDMCommands)}
+	if m.c.deps.JSC != nil {
+		keys = append(keys, m.keys.Risk)
+	}
+	return keys
 }
 
 func (m deviceModel) FullHelp() [][]key.Binding {

@@ -20,6 +20,7 @@ const (
 	screenDevice
 	screenQueue
 	screenAudit
+	screenRisk
 )
 
 // navigateMsg asks the root to open a screen.

@@ -37,3 +37,7 @@ func (m queueModel) reload() (screen, tea.Cmd)          { cmd := m.load(); retur
 func (m auditModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
 func (m auditModel) resize(w, h int) screen             { m.setSize(w, h); return m }
 func (m auditModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
+
+func (m riskModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
+func (m riskModel) resize(w, h int) screen             { m.setSize(w, h); return m }
+func (m riskModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }

@@ -20,6 +20,9 @@ type Styles struct {
 	Status struct {
 		Pending, NotNow, Failed, Completed, Offline lipgloss.Style
 	}
+	Risk struct {
+		High, Medium, Low, Secure lipgloss.Style
+	}
 }
 
 // newStyles builds the styles for a dark or light background, with accent
@@ -65,5 +68,10 @@ func newStyles(isDark bool, accent string) Styles {
 	s.Status.Failed = lipgloss.NewStyle().Foreground(red)
 	s.Status.Completed = lipgloss.NewStyle().Foreground(green)
 	s.Status.Offline = lipgloss.NewStyle().Foreground(subtle)
+
+	s.Risk.High = lipgloss.NewStyle().Foreground(lipgloss.Color("#ffffff")).Background(red).Bold(true)
+	s.Risk.Medium = lipgloss.NewStyle().Foreground(lipgloss.Color("#d75f00")).Bold(true)
+	s.Risk.Low = lipgloss.NewStyle().Foreground(amber)
+	s.Risk.Secure = lipgloss.NewStyle().Foreground(green)
 	return s
 }

@@ -1,0 +1,650 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/jamfops/jamfops/jsc"
+	"github.com/jamfops/jamfops/ops"
+)
+
+type riskLoadedMsg struct {
+	req   int
+	fleet []ops.RiskDevice
+	last  map[string]ops.AuditEntry
+	err   error
+}
+
+// riskPatchMsg carries fresh records of the devices a change touched.
+type riskPatchMsg struct {
+	req     int
+	devices []jsc.Device
+	last    map[string]ops.AuditEntry
+	err     error
+}
+
+// riskEvent reports a bulk change's progress, then its outcome.
+type riskEvent struct {
+	done, total int
+	outcomes    []ops.RiskOutcome
+	err         error
+	final       bool
+}
+
+type riskKeyMap struct {
+	list                 listKeyMap
+	Mark, MarkAll, Clear key.Binding
+	Level, Source        key.Binding
+	Change, Reset        key.Binding
+}
+
+func defaultRiskKeyMap() riskKeyMap {
+	return riskKeyMap{
+		list:    defaultListKeyMap(),
+		Mark:    key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "mark")),
+		MarkAll: key.NewBinding(key.WithKeys("ctrl+a", "A"), key.WithHelp("A", "mark all shown")),
+		Clear:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
+		Level:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "level filter")),
+		Source:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "source filter")),
+		Change:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "set level")),
+		Reset:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset to JSC")),
+	}
+}
+
+// riskStage is where a change is in its dialogue.
+type riskStage int
+
+const (
+	riskIdle riskStage = iota
+	riskChoosing
+	riskReason
+	riskConfirm
+	riskRunning
+)
+
+// levelFilters are what "v" cycles through; "" is all levels.
+func levelFilters() []string { return []string{"", "elevated", "HIGH", "MEDIUM", "LOW", "SECURE"} }
+
+// sourceFilters are what "o" cycles through.
+func sourceFilters() []string { return []string{"", "jamfops", "other"} }
+
+// riskModel lists JSC devices with their risk and changes it.
+type riskModel struct {
+	c       *common
+	keys    riskKeyMap
+	scope   map[string]bool // lowercase UDIDs to show; nil for the whole fleet
+	label   string
+	fleet   []ops.RiskDevice
+	last    map[string]ops.AuditEntry
+	prev    map[string]jsc.Level // levels at the previous refresh
+	changed map[string]bool
+	view    []int
+	marks   map[string]bool
+	table   table
+	filter  filterBox
+	level   int
+	source  int
+	sortCol int
+	desc    bool
+	loading bool
+	err     error
+	req     int
+	spin    spinner.Model
+
+	stage   riskStage
+	action  string // "set" or "reset"
+	target  jsc.Level
+	reason  textinput.Model
+	lastWhy string
+	targets []ops.RiskDevice
+	bar     progress.Model
+	done    int
+	total   int
+	events  chan riskEvent
+}
+
+func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
+	m := riskModel{c: c, keys: defaultRiskKeyMap(), marks: map[string]bool{}, changed: map[string]bool{}, label: label,
+		spin: spinner.New(spinner.WithSpinner(spinner.Dot)), bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
+	if scope != nil {
+		m.scope = map[string]bool{}
+		for _, d := range scope {
+			m.scope[strings.ToLower(d.UDID)] = true
+		}
+	}
+	m.filter = newFilterBox("filter by name, serial, user or JSC ID")
+	m.reason = newInput("reason: ", "why (recorded in the audit log)")
+	m.table = newTable([]column{{title: "Δ", width: 1}, {title: "RISK", width: 7}, {title: "NAME", width: 0}, {title: "SERIAL", width: 12},
+		{title: "USER", width: 15}, {title: "MODEL", width: 0}, {title: "CHECK-IN", width: 8, right: true}, {title: "SOURCE", width: 0}, {title: "SEEN", width: 6, right: true}})
+	m.table.marked = func(id string) bool { return m.marks[id] }
+	return m
+}
+
+func (m *riskModel) load() tea.Cmd {
+	if m.c.deps.JSC == nil {
+		return nil
+	}
+	m.req++
+	m.loading, m.err = true, nil
+	req, rc, jc, ctx, audit := m.req, m.c.deps.JSC, m.c.deps.Jamf, m.c.deps.Ctx, m.c.deps.Audit
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		fleet, err := ops.LoadRiskFleet(ctx, rc, jc)
+		var last map[string]ops.AuditEntry
+		if audit != nil {
+			if entries, _, aerr := audit.Read(); aerr == nil {
+				last = ops.LastRiskChanges(entries)
+			}
+		}
+		return riskLoadedMsg{req: req, fleet: fleet, last: last, err: err}
+	})
+}
+
+// refreshAfter re-reads the devices a change touched, one request each,
+// when that costs fewer requests than listing the whole fleet again.
+func (m *riskModel) refreshAfter(outcomes []ops.RiskOutcome) tea.Cmd {
+	pages := (len(m.fleet) + 99) / 100
+	if len(outcomes) == 0 || len(outcomes) >= pages {
+		return m.load()
+	}
+	m.req++
+	m.loading = true
+	ids := make([]string, len(outcomes))
+	for i, o := range outcomes {
+		ids[i] = o.Device.JSC.ID
+	}
+	req, rc, ctx, audit := m.req, m.c.deps.JSC, m.c.deps.Ctx, m.c.deps.Audit
+	return func() tea.Msg {
+		var out []jsc.Device
+		for _, id := range ids {
+			list, err := rc.ListDevices(ctx, &jsc.ListOptions{ID: id})
+			if err != nil {
+				return riskPatchMsg{req: req, err: err}
+			}
+			out = append(out, list...)
+		}
+		var last map[string]ops.AuditEntry
+		if entries, _, err := audit.Read(); err == nil {
+			last = ops.LastRiskChanges(entries)
+		}
+		return riskPatchMsg{req: req, devices: out, last: last}
+	}
+}
+
+func (m *riskModel) inScope(d ops.RiskDevice) bool {
+	return m.scope == nil || (d.JSC.ExternalID != "" && m.scope[strings.ToLower(d.JSC.ExternalID)])
+}
+
+func (m *riskModel) rebuild() {
+	q := strings.ToLower(strings.TrimSpace(m.filter.value()))
+	lf, sf := levelFilters()[m.level], sourceFilters()[m.source]
+	view := make([]int, 0, len(m.fleet))
+	for i, d := range m.fleet {
+		if !m.inScope(d) {
+			continue
+		}
+		switch {
+		case lf == "elevated" && d.JSC.Risk.Rank() < 1, lf != "" && lf != "elevated" && string(d.JSC.Risk) != lf:
+			continue
+		}
+		_, ours := m.last[d.JSC.ID]
+		if (sf == "jamfops" && !ours) || (sf == "other" && ours) {
+			continue
+		}
+		if q != "" {
+			text := strings.ToLower(d.Name() + " " + d.Serial() + " " + d.JSC.ID + " " + d.JSC.UserName)
+			if d.Jamf != nil {
+				text += " " + strings.ToLower(d.Jamf.User+" "+d.Jamf.Model)
+			}
+			if !strings.Contains(ops.Clean(text), q) {
+				continue
+			}
+		}
+		view = append(view, i)
+	}
+	slices.SortStableFunc(view, func(a, b int) int {
+		da, db := m.fleet[a], m.fleet[b]
+		var c int
+		switch m.sortCol {
+		case 1:
+			c = strings.Compare(strings.ToLower(da.Name()), strings.ToLower(db.Name()))
+		case 2:
+			c = da.JSC.LastSeen.Compare(db.JSC.LastSeen)
+		default:
+			c = db.JSC.Risk.Rank() - da.JSC.Risk.Rank()
+			if c == 0 {
+				c = strings.Compare(strings.ToLower(da.Name()), strings.ToLower(db.Name()))
+			}
+		}
+		if m.desc {
+			return -c
+		}
+		return c
+	})
+	m.view = view
+	fleet, last, changed, st, now := m.fleet, m.last, m.changed, &m.c.styles, m.c.now()
+	m.table.setData(len(view), func(r, col int) string {
+		d := fleet[view[r]]
+		switch col {
+		case 0:
+			if changed[d.JSC.ID] {
+				return "Δ"
+			}
+			return ""
+		case 1:
+			return riskStyle(st, d.JSC.Risk).Render(string(d.JSC.Risk))
+		case 2:
+			return ops.Clean(d.Name())
+		case 3:
+			return ops.Clean(d.Serial())
+		case 4:
+			if d.Jamf != nil && d.Jamf.User != "" {
+				return ops.Clean(d.Jamf.User)
+			}
+			return ops.Clean(d.JSC.UserName)
+		case 5:
+			if d.Jamf != nil {
+				return ops.Clean(d.Jamf.Model)
+			}
+			return "not in Jamf Pro"
+		case 6:
+			if d.Jamf == nil {
+				return ""
+			}
+			return formatAge(d.Jamf.LastCheckIn, now)
+		case 7:
+			return ops.Clean(ops.RiskSource(d, last))
+		}
+		seen := d.JSC.LastSeen
+		return formatAge(&seen, now)
+	}, func(r int) string { return fleet[view[r]].JSC.ID })
+}
+
+func riskStyle(st *Styles, l jsc.Level) lipgloss.Style {
+	switch l {
+	case jsc.High:
+		return st.Risk.High
+	case jsc.Medium:
+		return st.Risk.Medium
+	case jsc.Low:
+		return st.Risk.Low
+	case jsc.Secure:
+		return st.Risk.Secure
+	}
+	return st.App.Subtle
+}
+
+// targetsNow returns the marked devices, or the one under the cursor.
+func (m riskModel) targetsNow() []ops.RiskDevice {
+	var out []ops.RiskDevice
+	for _, d := range m.fleet {
+		if m.marks[d.JSC.ID] && m.inScope(d) {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 && m.table.n > 0 {
+		out = append(out, m.fleet[m.view[m.table.cursor]])
+	}
+	return out
+}
+
+func (m riskModel) capturing() bool { return m.filter.editing || m.stage != riskIdle }
+
+func (m riskModel) blocked() string {
+	if m.c.deps.JSC == nil {
+		return "JSC is not configured (set JSC_APP_ID and JSC_APP_SECRET)"
+	}
+	return m.c.writeBlocked()
+}
+
+func (m riskModel) Update(msg tea.Msg) (riskModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case riskLoadedMsg:
+		if msg.req != m.req {
+			return m, nil
+		}
+		m.loading, m.err = false, msg.err
+		if msg.err != nil {
+			return m, nil
+		}
+		levels := make(map[string]jsc.Level, len(msg.fleet))
+		clear(m.changed)
+		for _, d := range msg.fleet {
+			levels[d.JSC.ID] = d.JSC.Risk
+			if before, ok := m.prev[d.JSC.ID]; ok && before != d.JSC.Risk {
+				m.changed[d.JSC.ID] = true
+			}
+		}
+		m.prev, m.fleet, m.last = levels, msg.fleet, msg.last
+		m.rebuild()
+		return m, nil
+	case riskPatchMsg:
+		if msg.req != m.req {
+			return m, nil
+		}
+		m.loading = false
+		if msg.err != nil {
+			return m, reportError(msg.err)
+		}
+		fresh := make(map[string]jsc.Device, len(msg.devices))
+		for _, d := range msg.devices {
+			fresh[d.ID] = d
+		}
+		clear(m.changed)
+		for i, d := range m.fleet {
+			if f, ok := fresh[d.JSC.ID]; ok {
+				if f.Risk != d.JSC.Risk {
+					m.changed[d.JSC.ID] = true
+				}
+				m.fleet[i].JSC = f
+				m.prev[d.JSC.ID] = f.Risk
+			}
+		}
+		m.last = msg.last
+		m.rebuild()
+		return m, nil
+	case riskEvent:
+		if !msg.final {
+			m.done, m.total = msg.done, msg.total
+			return m, waitRisk(m.events)
+		}
+		m.stage = riskIdle
+		failed := 0
+		for _, o := range msg.outcomes {
+			if o.Err != nil {
+				failed++
+				m.marks[o.Device.JSC.ID] = true // failures stay marked for a retry
+			} else {
+				delete(m.marks, o.Device.JSC.ID)
+			}
+		}
+		reload := m.refreshAfter(msg.outcomes)
+		switch {
+		case msg.err != nil:
+			return m, tea.Batch(reportError(msg.err), reload)
+		case failed > 0:
+			return m, tea.Batch(reportError(fmt.Errorf("%d of %d devices failed and stay marked for a retry; see the audit log (@)", failed, len(msg.outcomes))), reload)
+		}
+		return m, tea.Batch(reportInfo("Risk changed on %s devices. Recorded in the audit log; Δ marks levels that moved.", formatCount(len(msg.outcomes))), reload)
+	case spinner.TickMsg:
+		if !m.loading {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	m.table.move(msg)
+	return m, nil
+}
+
+func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
+	switch m.stage {
+	case riskChoosing:
+		m.stage = riskIdle
+		switch msg.String() {
+		case "h":
+			m.action, m.target = "set", jsc.High
+		case "m":
+			m.action, m.target = "set", jsc.Medium
+		case "l":
+			m.action, m.target = "set", jsc.Low
+		case "s":
+			m.action, m.target = "set", jsc.Secure
+		case "c":
+			m.action = "reset"
+		default:
+			return m, reportInfo("Cancelled: nothing was changed.")
+		}
+		return m.askReason()
+	case riskReason:
+		switch msg.String() {
+		case "esc":
+			m.stage = riskIdle
+			m.reason.Blur()
+			return m, reportInfo("Cancelled: nothing was changed.")
+		case "enter":
+			if strings.TrimSpace(m.reason.Value()) == "" {
+				return m, reportError(fmt.Errorf("a reason is required: it goes into the audit log"))
+			}
+			m.lastWhy = strings.TrimSpace(m.reason.Value())
+			m.reason.Blur()
+			m.stage = riskConfirm
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.reason, cmd = m.reason.Update(msg)
+		return m, cmd
+	case riskConfirm:
+		if msg.String() != "y" {
+			m.stage = riskIdle
+			return m, reportInfo("Cancelled: nothing was changed.")
+		}
+		return m.run()
+	case riskRunning:
+		return m, nil
+	}
+	if m.filter.editing {
+		cmd, changed := m.filter.handle(msg)
+		if changed {
+			m.rebuild()
+		}
+		return m, cmd
+	}
+	switch {
+	case key.Matches(msg, m.keys.list.Filter):
+		return m, m.filter.start()
+	case key.Matches(msg, m.keys.Level):
+		m.level = (m.level + 1) % len(levelFilters())
+		m.rebuild()
+		return m, nil
+	case key.Matches(msg, m.keys.Source):
+		m.source = (m.source + 1) % len(sourceFilters())
+		m.rebuild()
+		return m, nil
+	case key.Matches(msg, m.keys.list.Sort):
+		m.sortCol = (m.sortCol + 1) % 3
+		m.rebuild()
+		return m, reportInfo("Sorted by %s.", []string{"risk", "name", "last seen"}[m.sortCol])
+	case key.Matches(msg, m.keys.list.Reverse):
+		m.desc = !m.desc
+		m.rebuild()
+		return m, nil
+	case key.Matches(msg, m.keys.Mark):
+		if id := m.table.selectedID(); id != "" {
+			if m.marks[id] {
+				delete(m.marks, id)
+			} else {
+				m.marks[id] = true
+			}
+			m.table.cursor++
+			m.table.clamp()
+		}
+		return m, nil
+	case key.Matches(msg, m.keys.MarkAll):
+		for _, i := range m.view {
+			m.marks[m.fleet[i].JSC.ID] = true
+		}
+		return m, reportInfo("%s devices marked.", formatCount(len(m.view)))
+	case key.Matches(msg, m.keys.Clear):
+		clear(m.marks)
+		return m, nil
+	case key.Matches(msg, m.keys.Change), key.Matches(msg, m.keys.Reset):
+		if why := m.blocked(); why != "" {
+			return m, reportError(fmt.Errorf("risk changes are not available: %s", why))
+		}
+		if m.targets = m.targetsNow(); len(m.targets) == 0 {
+			return m, nil
+		}
+		if key.Matches(msg, m.keys.Reset) {
+			m.action = "reset"
+			return m.askReason()
+		}
+		m.stage = riskChoosing
+		return m, nil
+	}
+	m.table.move(msg)
+	return m, nil
+}
+
+// askReason opens the reason prompt, remembering the last reason.
+func (m riskModel) askReason() (riskModel, tea.Cmd) {
+	m.stage = riskReason
+	m.reason.SetValue(m.lastWhy)
+	m.reason.CursorEnd()
+	return m, m.reason.Focus()
+}
+
+// run starts the change; progress arrives over a channel.
+func (m riskModel) run() (riskModel, tea.Cmd) {
+	m.stage, m.done, m.total = riskRunning, 0, len(m.targets)
+	ch := make(chan riskEvent, 1)
+	m.events = ch
+	actor := ops.RiskActor{JSC: m.c.deps.JSC, Audit: m.c.deps.Audit, Server: m.c.deps.Profile}
+	actor.Progress = func(done, total int) {
+		select {
+		case ch <- riskEvent{done: done, total: total}:
+		default:
+		}
+	}
+	ctx, targets, action, level, reason := m.c.deps.Ctx, m.targets, m.action, m.target, m.lastWhy
+	go func() {
+		var out []ops.RiskOutcome
+		var err error
+		if action == "reset" {
+			out, err = actor.Reset(ctx, targets, reason)
+		} else {
+			out, err = actor.Set(ctx, targets, level, reason)
+		}
+		select {
+		case <-ch:
+		default:
+		}
+		ch <- riskEvent{outcomes: out, err: err, final: true}
+	}()
+	return m, waitRisk(ch)
+}
+
+func waitRisk(ch <-chan riskEvent) tea.Cmd { return func() tea.Msg { return <-ch } }
+
+func (m *riskModel) setSize(w, h int) {
+	m.table.setSize(w, h-3)
+	m.filter.setWidth(w - 4)
+	m.reason.SetWidth(min(w, 100) - 16)
+	m.bar.SetWidth(min(60, w-10))
+}
+
+func (m riskModel) title() string {
+	if m.label != "" {
+		return "Risk · " + ops.Clean(m.label)
+	}
+	return "Risk"
+}
+
+func (m riskModel) View() string {
+	st := &m.c.styles
+	if m.c.deps.JSC == nil {
+		return st.App.Title.Render("JSC device risk") + "\n\n  " + st.App.Hint.Render("JSC is not configured.") +
+			"\n  Set JSC_APP_ID and JSC_APP_SECRET (JSC portal › Integrations › Risk API), or add a Risk API app to the profile."
+	}
+	counts := map[jsc.Level]int{}
+	shown := 0
+	for _, d := range m.fleet {
+		if m.inScope(d) {
+			counts[d.JSC.Risk]++
+			shown++
+		}
+	}
+	head := st.App.Title.Render("JSC device risk")
+	if m.label != "" {
+		head += st.App.Subtle.Render(" · " + ops.Clean(m.label))
+	}
+	head += "  " + st.Risk.High.Render(fmt.Sprintf("HIGH %d", counts[jsc.High])) + " " + st.Risk.Medium.Render(fmt.Sprintf("MEDIUM %d", counts[jsc.Medium])) + " " +
+		st.Risk.Low.Render(fmt.Sprintf("LOW %d", counts[jsc.Low])) + " " + st.Risk.Secure.Render(fmt.Sprintf("SECURE %d", counts[jsc.Secure]))
+	b := m.c.deps.JSC.Budget()
+	lf, sf := levelFilters()[m.level], sourceFilters()[m.source]
+	sub := fmt.Sprintf("%s devices · level: %s · source: %s · Risk API budget %s of %s left today   %s", formatCount(shown), orAll(lf), orAll(sf),
+		formatCount(b.Remaining), formatCount(b.Limit), m.table.position())
+	if len(m.marks) > 0 {
+		sub += " · " + st.Table.Marked.Render(formatCount(len(m.marks))+" marked")
+	}
+	if m.loading && m.fleet != nil {
+		sub += " · " + m.spin.View() + " refreshing…"
+	}
+	top := head + "\n" + st.App.Subtle.Render(sub)
+	switch {
+	case m.loading && m.fleet == nil:
+		return top + "\n\n  " + m.spin.View() + " Reading every JSC device and matching it to Jamf Pro (5 requests a second)…"
+	case m.err != nil:
+		return top + "\n\n  " + st.App.Error.Render("Could not load risk") + "\n  " + humanError(m.err) + "\n\n  " + st.App.Subtle.Render("press r to retry")
+	}
+	switch m.stage {
+	case riskChoosing:
+		return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(fmt.Sprintf("Change risk of %d device(s) to…", len(m.targets)))+"\n"+
+			st.App.Key.Render("h")+" HIGH   "+st.App.Key.Render("m")+" MEDIUM   "+st.App.Key.Render("l")+" LOW   "+st.App.Key.Render("s")+" SECURE (pin)   "+
+			st.App.Key.Render("c")+" clear: back to JSC's own level\n"+st.App.Subtle.Render("any other key cancels"))
+	case riskReason:
+		return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(m.actionText())+"\n"+m.reason.View()+"\n"+st.App.Subtle.Render("enter continue · esc cancel"))
+	case riskConfirm:
+		c := confirmation{title: m.actionText() + "?", lines: []string{riskTargetsText(m.targets), "Reason: " + ops.Clean(m.lastWhy),
+			fmt.Sprintf("Paced to 5 requests a second; %d request(s) of today's remaining %s.", (len(m.targets)+m.c.deps.JSC.BatchSize()-1)/m.c.deps.JSC.BatchSize(), formatCount(b.Remaining))}}
+		return top + "\n" + c.View(st, m.c.width)
+	case riskRunning:
+		pct := 0.0
+		if m.total > 0 {
+			pct = float64(m.done) / float64(m.total)
+		}
+		return top + "\n\n  " + m.actionText() + fmt.Sprintf(": %s of %s devices", formatCount(m.done), formatCount(m.total)) + "\n  " + m.bar.ViewAs(pct)
+	}
+	body := m.table.View(st)
+	if m.filter.active() {
+		body += "\n" + m.filter.View()
+	}
+	return top + "\n" + body
+}
+
+func orAll(s string) string {
+	if s == "" {
+		return "all"
+	}
+	return s
+}
+
+func (m riskModel) actionText() string {
+	if m.action == "reset" {
+		return fmt.Sprintf("Reset %d device(s) to JSC's own risk level", len(m.targets))
+	}
+	return fmt.Sprintf("Set %d device(s) to %s", len(m.targets), m.target)
+}
+
+// riskTargetsText names up to three devices with their current level.
+func riskTargetsText(ts []ops.RiskDevice) string {
+	var names []string
+	for i, d := range ts {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("and %s more", formatCount(len(ts)-3)))
+			break
+		}
+		names = append(names, fmt.Sprintf("%s (%s, now %s)", ops.Clean(d.Name()), orDash(ops.Clean(d.Serial())), d.JSC.Risk))
+	}
+	return "Target: " + strings.Join(names, ", ")
+}
+
+func (m riskModel) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Mark, m.keys.Level, m.keys.list.Filter, m.c.gated(m.keys.Change), m.c.gated(m.keys.Reset)}
+}
+
+func (m riskModel) FullHelp() [][]key.Binding {
+	t := m.table.keys
+	return [][]key.Binding{{m.c.gated(m.keys.Change), m.c.gated(m.keys.Reset)}, {m.keys.Mark, m.keys.MarkAll, m.keys.Clear},
+		{m.keys.Level, m.keys.Source, m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+}
