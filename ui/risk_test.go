@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/jsc"
+	"github.com/jamfops/jamfops/jsc/jsctest"
+	"github.com/jamfops/jamfops/ops"
+)
+
+// newRiskFixture adds a JSC whose devices share the fleet's UDIDs.
+func newRiskFixture(t *testing.T, clientID, secret string) (fixture, *jsctest.Server) {
+	t.Helper()
+	f := newFixture(t, jamftest.Options{Computers: 150, MobileDevices: 40}, clientID, secret)
+	var devs []jsctest.ExternalDevice
+	for i, id := range f.srv.Identities() {
+		if i%9 == 4 {
+			continue
+		}
+		devs = append(devs, jsctest.ExternalDevice{UDID: id.UDID, Name: "jsc " + id.Name, User: id.User, OSType: "MAC_OS"})
+	}
+	rs := jsctest.NewServer(jsctest.Options{Devices: devs, Unmanaged: 2, Clock: f.clock, Seed: 3})
+	t.Cleanup(rs.Close)
+	rc, err := jsc.NewClient(rs.URL, jsctest.DemoAppID, jsctest.DemoAppSecret, jsc.WithLimits(200, 10_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.deps.JSC = rc
+	return f, rs
+}
+
+func openRisk(t *testing.T, f fixture, w, h int) tea.Model {
+	t.Helper()
+	m := start(t, f.deps, w, h)
+	m = press(t, m, ":")
+	m = typeText(t, m, "risk")
+	return press(t, m, "enter")
+}
+
+func TestRiskScreenFiltersAndCounts(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 140, 40)
+	r := topOf(m).(riskModel)
+	counts := rs.Counts()
+	if len(r.fleet) != len(rs.DeviceIDs()) || !strings.Contains(screenText(m, f.srv), fmt.Sprintf("HIGH %d", counts[jsc.High])) {
+		t.Fatalf("fleet %d of %d; header:\n%s", len(r.fleet), len(rs.DeviceIDs()), screenText(m, f.srv))
+	}
+	m = press(t, m, "v", "v") // all → elevated → HIGH
+	r = topOf(m).(riskModel)
+	if r.table.n != counts[jsc.High] {
+		t.Fatalf("HIGH filter shows %d rows, server has %d", r.table.n, counts[jsc.High])
+	}
+	for _, i := range r.view {
+		if r.fleet[i].JSC.Risk != jsc.High {
+			t.Fatal("a non-HIGH row passed the filter")
+		}
+	}
+	// Unmanaged devices are listed with no Jamf Pro identity.
+	m = press(t, m, "v", "v", "v", "v") // back to all
+	m = press(t, m, "/")
+	m = typeText(t, m, "personal")
+	m = press(t, m, "enter")
+	if r := topOf(m).(riskModel); r.table.n != 2 || r.fleet[r.view[0]].Jamf != nil {
+		t.Fatalf("BYOD filter: %d rows", r.table.n)
+	}
+}
+
+func TestRiskFlowResetThreeHighDevices(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	tm := teatest.NewTestModel(t, New(f.deps), teatest.WithInitialTermSize(150, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	waitText(t, tm, "Macs - no check-in for 30 days")
+	sendKeys(tm, ":")
+	tm.Type("risk")
+	sendKeys(tm, "enter")
+	waitText(t, tm, "CHECK-IN") // the joined fleet has loaded and the table is drawn
+	// No I/O happens between these keys, so they need no waits.
+	sendKeys(tm, "v", "v", "space", "space", "space", "R") // HIGH only, mark 3, reset
+	waitText(t, tm, "reason:")
+	tm.Type("cleared after investigation")
+	sendKeys(tm, "enter")
+	waitText(t, tm, "y confirm")
+	sendKeys(tm, "y")
+	waitText(t, tm, "Recorded in the audit log")
+	sendKeys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+
+	recs := rs.Log().Overrides()
+	if len(recs) != 3 {
+		t.Fatalf("the server saw %d overrides, want 3", len(recs))
+	}
+	for _, rec := range recs {
+		if rec.Source != jsc.SourceJSC || rec.Before != jsc.High {
+			t.Fatalf("override %+v", rec)
+		}
+		if lvl, _ := rs.Risk(rec.DeviceID); lvl != rec.After {
+			t.Fatalf("server level %s, logged %s", lvl, rec.After)
+		}
+	}
+	entries, _, err := f.deps.Audit.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	perDevice := 0
+	for _, e := range entries {
+		if e.Action == "risk reset" {
+			perDevice++
+			if e.Reason != "cleared after investigation" || len(e.Targets) != 1 || e.Targets[0].Outcome != "ok" {
+				t.Fatalf("audit entry %+v", e)
+			}
+		}
+	}
+	if perDevice != 3 {
+		t.Fatalf("%d per-device audit entries, want 3", perDevice)
+	}
+}
+
+func TestRiskReadOnlyAndMissingJSC(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	f.deps.ReadOnly = true
+	m := openRisk(t, f, 140, 40)
+	if v := screenText(m, f.srv); strings.Contains(v, "set level") || strings.Contains(v, "reset to JSC") {
+		t.Fatalf("read-only risk screen offers changes:\n%s", v)
+	}
+	m = press(t, m, "R")
+	if st := m.(Model); !st.statusErr || !strings.Contains(st.status, "read-only") {
+		t.Fatalf("status %q", st.status)
+	}
+	if len(rs.Log().Overrides()) != 0 {
+		t.Fatal("read-only mode changed risk")
+	}
+	g := newFixture(t, jamftest.Options{}, "", "")
+	m = openRisk(t, g, 140, 40)
+	if !strings.Contains(screenText(m, g.srv), "JSC is not configured") {
+		t.Fatal("no JSC: the screen does not say why")
+	}
+}
+
+func TestRiskReasonRequiredAndRemembered(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 140, 40)
+	m = press(t, m, "t", "h", "enter") // no reason
+	if st := m.(Model); !strings.Contains(st.status, "reason is required") {
+		t.Fatalf("status %q", st.status)
+	}
+	m = typeText(t, m, "tabletop exercise")
+	m = press(t, m, "enter", "y")
+	if len(rs.Log().Overrides()) != 1 || rs.Log().Overrides()[0].After != jsc.High {
+		t.Fatalf("overrides %+v", rs.Log().Overrides())
+	}
+	// The next change starts with the same reason.
+	m = press(t, m, "R")
+	if r := topOf(m).(riskModel); r.reason.Value() != "tabletop exercise" {
+		t.Fatalf("reason not remembered: %q", r.reason.Value())
+	}
+	m = press(t, m, "esc")
+	if len(rs.Log().Overrides()) != 1 {
+		t.Fatal("esc changed risk")
+	}
+}
+
+func TestRiskFromMembersAndDevicePanel(t *testing.T) {
+	t.Parallel()
+	f, _ := newRiskFixture(t, "", "")
+	m := start(t, f.deps, 140, 40)
+	m = press(t, m, "enter", "space", "space", "K")
+	r, ok := topOf(m).(riskModel)
+	if !ok || r.table.n == 0 || r.table.n > 2 {
+		t.Fatalf("K from members opened %T with %d rows", topOf(m), r.table.n)
+	}
+	m = press(t, m, "esc", "enter")
+	if _, ok := topOf(m).(deviceModel); !ok {
+		t.Fatalf("enter opened %T", topOf(m))
+	}
+	v := screenText(m, f.srv)
+	if !strings.Contains(v, "JSC risk: ") {
+		t.Fatalf("no risk panel:\n%s", v)
+	}
+}
+
+func TestRiskGoldenViews(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{100, 30}, {160, 45}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			f, rs := newRiskFixture(t, "", "")
+			m := openRisk(t, f, size[0], size[1])
+			view := func(m tea.Model) string { return strings.ReplaceAll(screenText(m, f.srv), rs.URL, "JSC") }
+			golden.RequireEqual(t, view(m))
+			m = press(t, m, "v", "v", "space", "space", "t", "c")
+			m = typeText(t, m, "ticket 4411")
+			m = press(t, m, "enter")
+			t.Run("confirm", func(t *testing.T) { golden.RequireEqual(t, view(m)) })
+			_ = ops.RiskCounts
+		})
+	}
+}
