@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/singleflight"
+	"github.com/jamfops/jamfops/internal/tokencache"
 )
 
 // tokenSource hands out bearer tokens, fetching and caching them.
@@ -59,71 +59,45 @@ type cachedToken struct {
 	refreshAt time.Time
 }
 
-// tokenCache holds one token per client and makes concurrent callers share a
-// single fetch.
-type tokenCache struct {
-	mu      sync.Mutex
-	current *cachedToken
-	flight  singleflight.Group
-	fetch   func(ctx context.Context, c *Client) (*cachedToken, error)
-}
-
 // refreshMargin is how long before expiry a token is replaced: five minutes
-// for long-lived tokens, a fifth of the lifetime for short ones, so a 60-second
-// API-client token is reused for 48 seconds rather than refetched per call.
+// for long-lived tokens, a fifth of the lifetime for short ones.
 func refreshMargin(lifetime time.Duration) time.Duration {
-	return min(5*time.Minute, lifetime/5)
+	return tokencache.RefreshMargin(lifetime, 5*time.Minute)
 }
 
 func newCachedToken(value string, issued, expires time.Time) *cachedToken {
 	return &cachedToken{value: value, expires: expires, refreshAt: expires.Add(-refreshMargin(expires.Sub(issued)))}
 }
 
+// tokenCache holds one token per client; expires remembers the current
+// token's real expiry, for Close.
+type tokenCache struct {
+	cache   tokencache.Cache
+	mu      sync.Mutex
+	expires time.Time
+	fetch   func(ctx context.Context, c *Client) (*cachedToken, error)
+}
+
 func (tc *tokenCache) get(ctx context.Context, c *Client) (string, error) {
-	tc.mu.Lock()
-	cur := tc.current
-	tc.mu.Unlock()
-	if cur != nil && c.now().Before(cur.refreshAt) {
-		return cur.value, nil
-	}
-	ch := tc.flight.DoChan("token", func() (any, error) {
-		// The fetch outlives any one caller's cancellation, bounded on its own.
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 60*time.Second)
-		defer cancel()
-		tok, err := tc.fetch(fctx, c)
+	return tc.cache.Get(ctx, c.now(), func(ctx context.Context) (string, time.Time, error) {
+		tok, err := tc.fetch(ctx, c)
 		if err != nil {
-			return nil, err
+			return "", time.Time{}, err
 		}
 		tc.mu.Lock()
-		tc.current = tok
+		tc.expires = tok.expires
 		tc.mu.Unlock()
-		return tok.value, nil
+		return tok.value, tok.refreshAt, nil
 	})
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case res := <-ch:
-		if res.Err != nil {
-			return "", res.Err
-		}
-		return res.Val.(string), nil
-	}
 }
 
-func (tc *tokenCache) drop(value string) {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if tc.current != nil && tc.current.value == value {
-		tc.current = nil
-	}
-}
+func (tc *tokenCache) drop(value string) { tc.cache.Drop(value) }
 
-func (tc *tokenCache) take() *cachedToken {
+// take forgets the token, returning it and its expiry.
+func (tc *tokenCache) take() (string, time.Time) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
-	cur := tc.current
-	tc.current = nil
-	return cur
+	return tc.cache.Take(), tc.expires
 }
 
 // postForToken sends a token request outside the retry loop (a credential
@@ -300,12 +274,12 @@ func (s *userSource) identity() string      { return s.username }
 
 // close invalidates the user token on the server so it cannot be reused.
 func (s *userSource) close(ctx context.Context, c *Client) error {
-	cur := s.cache.take()
-	if cur == nil || !c.now().Before(cur.expires) {
+	value, expires := s.cache.take()
+	if value == "" || !c.now().Before(expires) {
 		return nil
 	}
 	r := &request{method: http.MethodPost, path: "api/v1/auth/invalidate-token"}
-	hr, _, err := c.postForToken(ctx, r, func(req *http.Request) { req.Header.Set("Authorization", "Bearer "+cur.value) })
+	hr, _, err := c.postForToken(ctx, r, func(req *http.Request) { req.Header.Set("Authorization", "Bearer "+value) })
 	if err != nil {
 		return err
 	}

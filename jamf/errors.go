@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jamfops/jamfops/internal/errtext"
 )
 
 // APIErrorCause is one entry of a Jamf Pro API error body's errors array.
@@ -217,16 +219,7 @@ func cleanHTMLText(s string) string {
 }
 
 // oneLine keeps the first line of s, at most 300 characters.
-func oneLine(s string) string {
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:300]) + "…"
-	}
-	return s
-}
+func oneLine(s string) string { return errtext.OneLine(s) }
 
 func hasRetryHint(h http.Header) bool {
 	return h.Get("Retry-After") != "" || h.Get("X-RateLimit-Reset") != "" || h.Get("X-RateLimit-Retry-After") != ""

@@ -10,62 +10,29 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/sync/singleflight"
+	"github.com/jamfops/jamfops/internal/tokencache"
 )
 
 // tokenLifetime is the Risk API's documented JWT lifetime, used when the
 // token does not say.
 const tokenLifetime = 15 * time.Minute
 
-type tokenCache struct {
-	mu        sync.Mutex
-	value     string
-	refreshAt time.Time
-	flight    singleflight.Group
-}
+// tokenCache is the client's cached login.
+type tokenCache struct{ cache tokencache.Cache }
 
 func (tc *tokenCache) get(ctx context.Context, c *Client) (string, error) {
-	tc.mu.Lock()
-	v, at := tc.value, tc.refreshAt
-	tc.mu.Unlock()
-	if v != "" && c.now().Before(at) {
-		return v, nil
-	}
-	ch := tc.flight.DoChan("login", func() (any, error) {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		tok, exp, err := c.login(fctx)
+	return tc.cache.Get(ctx, c.now(), func(ctx context.Context) (string, time.Time, error) {
+		tok, exp, err := c.login(ctx)
 		if err != nil {
-			return nil, err
+			return "", time.Time{}, err
 		}
-		issued := c.now()
-		margin := min(30*time.Second, exp.Sub(issued)/5)
-		tc.mu.Lock()
-		tc.value, tc.refreshAt = tok, exp.Add(-margin)
-		tc.mu.Unlock()
-		return tok, nil
+		return tok, exp.Add(-tokencache.RefreshMargin(exp.Sub(c.now()), 30*time.Second)), nil
 	})
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case res := <-ch:
-		if res.Err != nil {
-			return "", res.Err
-		}
-		return res.Val.(string), nil
-	}
 }
 
-func (tc *tokenCache) drop(tok string) {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if tc.value == tok {
-		tc.value = ""
-	}
-}
+func (tc *tokenCache) drop(tok string) { tc.cache.Drop(tok) }
 
 // TokenExpiry reads the exp claim of a JWT without verifying it (the
 // client only needs to know when to log in again). ok is false when the

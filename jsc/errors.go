@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jamfops/jamfops/internal/errtext"
 )
 
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }
@@ -98,16 +100,7 @@ func ParseError(data []byte) (logref, message string) {
 	return "", oneLine(string(data))
 }
 
-func oneLine(s string) string {
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:300]) + "…"
-	}
-	return s
-}
+func oneLine(s string) string { return errtext.OneLine(s) }
 
 // retryAfter reads X-Rate-Limit-Retry-After-Milliseconds (or Retry-After),
 // at least half a second; two seconds when the server does not say.

@@ -460,15 +460,7 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 		m.rebuild()
 		return m, nil
 	case key.Matches(msg, m.keys.Mark):
-		if id := m.table.selectedID(); id != "" {
-			if m.marks[id] {
-				delete(m.marks, id)
-			} else {
-				m.marks[id] = true
-			}
-			m.table.cursor++
-			m.table.clamp()
-		}
+		m.table.toggleMark(m.marks)
 		return m, nil
 	case key.Matches(msg, m.keys.MarkAll):
 		for _, i := range m.view {

@@ -225,3 +225,18 @@ func (t table) position() string {
 	}
 	return formatCount(t.cursor+1) + "/" + formatCount(t.n)
 }
+
+// toggleMark marks or unmarks the row under the cursor and moves down.
+func (t *table) toggleMark(marks map[string]bool) {
+	id := t.selectedID()
+	if id == "" {
+		return
+	}
+	if marks[id] {
+		delete(marks, id)
+	} else {
+		marks[id] = true
+	}
+	t.cursor++
+	t.clamp()
+}
