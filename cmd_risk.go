@@ -45,6 +45,7 @@ type riskFlags struct {
 	group  string
 	kind   string
 	levels string
+	batch  int
 }
 
 func (f *riskFlags) register(fs *flag.FlagSet, write bool) {
@@ -57,6 +58,7 @@ func (f *riskFlags) register(fs *flag.FlagSet, write bool) {
 		fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
 		fs.StringVar(&f.group, "group", "", "act on a Jamf Pro group's members (ID or name)")
 		fs.StringVar(&f.kind, "kind", "", "computer or mobile, for --group")
+		fs.IntVar(&f.batch, "batch-size", jsc.DefaultBatchSize, "devices per override request")
 	} else {
 		fs.BoolVar(&f.asJSON, "json", false, "print JSON")
 		fs.StringVar(&f.levels, "level", "", "only these levels, e.g. HIGH,MEDIUM")
@@ -81,7 +83,11 @@ func (s *riskSession) close(ctx context.Context) {
 // its keychain secret) and, unless --no-jamf, a Jamf Pro connection for
 // matching; without one, devices show under their JSC names.
 func (f *riskFlags) open(env *cliEnv) (*riskSession, error) {
-	rc, err := jscClient(env, f.conn.profile, f.jscURL, f.jscApp)
+	var opts []jsc.Option
+	if f.batch > 0 {
+		opts = append(opts, jsc.WithBatchSize(f.batch))
+	}
+	rc, err := jscClient(env, f.conn.profile, f.jscURL, f.jscApp, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +120,7 @@ func (f *riskFlags) open(env *cliEnv) (*riskSession, error) {
 // jscClient builds a Risk API client from flags, the environment, or the
 // profile (its JSC application ID and keychain secret). It returns nil,
 // nil when no JSC credentials are configured at all.
-func jscClient(env *cliEnv, profile, urlFlag, appFlag string) (*jsc.Client, error) {
+func jscClient(env *cliEnv, profile, urlFlag, appFlag string, extra ...jsc.Option) (*jsc.Client, error) {
 	appID := firstNonEmpty(appFlag, env.getenv("JSC_APP_ID"))
 	secret := env.getenv("JSC_APP_SECRET")
 	var prof config.Profile
@@ -135,7 +141,8 @@ func jscClient(env *cliEnv, profile, urlFlag, appFlag string) (*jsc.Client, erro
 	if appID == "" || secret == "" {
 		return nil, errors.New("incomplete Risk API credentials: set both JSC_APP_ID and JSC_APP_SECRET")
 	}
-	return jsc.NewClient(firstNonEmpty(urlFlag, env.getenv("JSC_URL")), appID, secret, jsc.WithUserAgent("jamfops/"+strings.Fields(versionString())[1]))
+	opts := append([]jsc.Option{jsc.WithUserAgent("jamfops/" + strings.Fields(versionString())[1])}, extra...)
+	return jsc.NewClient(firstNonEmpty(urlFlag, env.getenv("JSC_URL")), appID, secret, opts...)
 }
 
 // runRisk dispatches risk list, set and reset.

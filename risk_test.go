@@ -80,8 +80,19 @@ func TestRiskListResetFlow(t *testing.T) {
 	if r := runRiskCLI("", "risk", "set", "LOW", target.Serial, "--yes"); r.code != 2 {
 		t.Fatalf("missing reason: %d %q", r.code, r.stderr)
 	}
-	r = runRiskCLI("", "risk", "set", "MEDIUM", "--group", "Kiosk iPads", "--reason", "lobby audit", "--yes")
+	r = runRiskCLI("", "risk", "set", "MEDIUM", "--group", "Kiosk iPads", "--reason", "lobby audit", "--yes", "--batch-size", "4")
 	if r.code != 0 || strings.Count(r.stdout, "→ MEDIUM") == 0 {
 		t.Fatalf("set by group: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// Batches of 4: the override requests are ceil(members/4).
+	n := strings.Count(r.stdout, "→ MEDIUM")
+	puts := 0
+	for _, rec := range rs.Log().Requests() {
+		if rec.Method == "PUT" {
+			puts++
+		}
+	}
+	if puts != 1+(n+3)/4 { // the earlier reset was one PUT
+		t.Fatalf("%d PUTs for %d devices in batches of 4", puts, n)
 	}
 }

@@ -26,6 +26,7 @@ type deviceRiskMsg struct {
 	req    int
 	device jsc.Device
 	found  bool
+	source string
 	err    error
 }
 
@@ -93,12 +94,19 @@ func (m *deviceModel) load() tea.Cmd {
 		return deviceCommandsMsg{req: req, entries: entries, src: src, err: err}
 	}}
 	if rc := m.c.deps.JSC; rc != nil && d.UDID != "" {
+		audit := m.c.deps.Audit
 		cmds = append(cmds, func() tea.Msg {
 			list, err := rc.ListDevices(ctx, &jsc.ListOptions{ExternalID: strings.ToLower(d.UDID)})
 			if err != nil || len(list) == 0 {
 				return deviceRiskMsg{req: req, err: err}
 			}
-			return deviceRiskMsg{req: req, device: list[0], found: true}
+			source := "—"
+			if audit != nil {
+				if entries, _, err := audit.Read(); err == nil {
+					source = ops.RiskSource(ops.RiskDevice{JSC: list[0]}, ops.LastRiskChanges(entries))
+				}
+			}
+			return deviceRiskMsg{req: req, device: list[0], found: true, source: source}
 		})
 	}
 	return tea.Batch(cmds...)
@@ -355,7 +363,7 @@ func (m deviceModel) riskPanel() string {
 		return st.App.Subtle.Render("JSC risk: not enrolled in JSC") + "  "
 	}
 	return "JSC risk: " + riskStyle(st, m.risk.device.Risk).Render(string(m.risk.device.Risk)) +
-		st.App.Subtle.Render(fmt.Sprintf(" (JSC %s; K to set or reset)", m.risk.device.ID)) + "  "
+		st.App.Subtle.Render(fmt.Sprintf(" · source %s · JSC %s · K to set or reset", ops.Clean(m.risk.source), m.risk.device.ID)) + "  "
 }
 
 func orDash(s string) string {

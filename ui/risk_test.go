@@ -186,7 +186,7 @@ func TestRiskFromMembersAndDevicePanel(t *testing.T) {
 		t.Fatalf("enter opened %T", topOf(m))
 	}
 	v := screenText(m, f.srv)
-	if !strings.Contains(v, "JSC risk: ") {
+	if !strings.Contains(v, "JSC risk: ") || !strings.Contains(v, "source") {
 		t.Fatalf("no risk panel:\n%s", v)
 	}
 }
