@@ -14,6 +14,7 @@ import (
 
 	"github.com/jamfops/jamfops/config"
 	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jsc"
 )
 
 // prompter asks questions on a terminal; with no terminal it answers with
@@ -153,11 +154,34 @@ func runLogin(ctx context.Context, args []string, env *cliEnv) error {
 			}
 		}
 	}
+	var jscSecret string
+	if prof.JSCAppID != "" {
+		// The Risk API secret comes from the environment or a hidden prompt
+		// (with --secret-stdin, from the second line of standard input).
+		if jscSecret = env.getenv("JSC_APP_SECRET"); jscSecret == "" {
+			if jscSecret, err = p.secret("JSC Risk API application secret", *secretStdin); err != nil {
+				return err
+			}
+		}
+		if !*noVerify {
+			rc, err := jsc.NewClient(env.getenv("JSC_URL"), prof.JSCAppID, jscSecret)
+			if err != nil {
+				return err
+			}
+			if _, err := rc.ListDevices(ctx, &jsc.ListOptions{ExternalID: "jamfops-login-check"}); err != nil {
+				return fmt.Errorf("checking the JSC credentials: %w (nothing was saved)", err)
+			}
+			fmt.Fprintf(env.stderr, "Connected to the JSC Risk API as %s.\n", prof.JSCAppID)
+		}
+	}
 	f, err := config.Load(env.profilesPath)
 	if err != nil {
 		return err
 	}
 	keychainErr := env.secrets.Set(prof.Name, config.SecretJamf, secret)
+	if keychainErr == nil && jscSecret != "" {
+		keychainErr = env.secrets.Set(prof.Name, config.SecretJSC, jscSecret)
+	}
 	var kerr *config.KeychainError
 	if keychainErr != nil && !errors.As(keychainErr, &kerr) {
 		return keychainErr

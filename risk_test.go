@@ -96,3 +96,22 @@ func TestRiskListResetFlow(t *testing.T) {
 		t.Fatalf("%d PUTs for %d devices in batches of 4", puts, n)
 	}
 }
+
+func TestLoginStoresTheJSCSecretToo(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t, jamftest.Options{})
+	rs := jsctest.NewServer(jscDemoOptions(srv, 1))
+	t.Cleanup(rs.Close)
+	c := newCLI(t)
+	c.env = map[string]string{"JSC_URL": rs.URL}
+	c.auditPath = filepath.Join(t.TempDir(), "audit.jsonl")
+	r := c.run(jamftest.DemoClientSecret+"\n"+jsctest.DemoAppSecret+"\n", "login", "--name", "lab", "--url", srv.URL,
+		"--client-id", jamftest.DemoClientID, "--jsc-app-id", jsctest.DemoAppID, "--secret-stdin")
+	if r.code != 0 || c.secrets.m["lab:jsc"] != jsctest.DemoAppSecret {
+		t.Fatalf("login: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// risk list works from the profile alone: no JSC_APP_ID or secret in the environment.
+	if r := c.run("", "risk", "list", "--level", "HIGH"); r.code != 0 || !strings.Contains(r.stdout, "HIGH") {
+		t.Fatalf("risk list via profile: %d %q", r.code, r.stderr)
+	}
+}
