@@ -55,15 +55,15 @@ type AuditLog struct {
 // ($XDG_DATA_HOME/jamfops or ~/.local/share/jamfops; on macOS
 // ~/Library/Application Support/jamfops).
 func DefaultAuditPath() (string, error) {
-	dir, err := dataDir()
+	dir, err := DataDir()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(dir, "audit.jsonl"), nil
 }
 
-// dataDir returns jamfops's per-user data directory.
-func dataDir() (string, error) {
+// DataDir returns jamfops's per-user data directory.
+func DataDir() (string, error) {
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
 		return filepath.Join(d, "jamfops"), nil
 	}

@@ -1,0 +1,250 @@
+// Package mass plans and runs throttled mass actions: an MDM command, a
+// blank push or a flush sent to many devices in paced batches, in stages,
+// with a journal that makes a crash resumable without sending any device
+// the same command twice.
+package mass
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/ops"
+)
+
+// Action kinds.
+const (
+	KindCommand   = "command"
+	KindBlankPush = "blankpush"
+)
+
+// Action is what a job sends.
+type Action struct {
+	Kind string `json:"kind"`
+	// CommandType is the Jamf command type for KindCommand (RESTART_DEVICE…).
+	CommandType string         `json:"commandType,omitempty"`
+	Fields      map[string]any `json:"fields,omitempty"`
+}
+
+// String names the action for people.
+func (a Action) String() string {
+	if a.Kind == KindBlankPush {
+		return "blank push"
+	}
+	return a.CommandType
+}
+
+// BulkCommands are the command types that make sense in bulk.
+func BulkCommands() []string {
+	return []string{"RESTART_DEVICE", "SHUT_DOWN_DEVICE", "DEVICE_LOCK", "ERASE_DEVICE", "SETTINGS", "CLEAR_PASSCODE",
+		"ENABLE_LOST_MODE", "DISABLE_LOST_MODE", "DECLARATIVE_MANAGEMENT", "DEVICE_INFORMATION", "SECURITY_INFO",
+		"PROFILE_LIST", "INSTALLED_APPLICATION_LIST", "CERTIFICATE_LIST", "LOG_OUT_USER"}
+}
+
+// Destructive reports whether an action needs the count typed to confirm.
+func (a Action) Destructive() bool {
+	switch a.CommandType {
+	case "ERASE_DEVICE", "DEVICE_LOCK", "ENABLE_LOST_MODE", "SHUT_DOWN_DEVICE", "CLEAR_PASSCODE", "LOG_OUT_USER":
+		return true
+	}
+	return false
+}
+
+// ParseAction reads "blank-push" or a command type.
+func ParseAction(s string) (Action, error) {
+	u := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "-", "_"))
+	if u == "BLANK_PUSH" || u == "BLANKPUSH" {
+		return Action{Kind: KindBlankPush}, nil
+	}
+	for _, c := range BulkCommands() {
+		if c == u {
+			return Action{Kind: KindCommand, CommandType: u}, nil
+		}
+	}
+	return Action{}, fmt.Errorf("unknown action %q (blank-push or one of %s)", s, strings.Join(BulkCommands(), ", "))
+}
+
+// Stage is one step of a rollout. Share and Count are cumulative: how
+// many targets have been sent to by the end of the stage (1 %, then 10 %,
+// then the rest).
+type Stage struct {
+	Share float64 `json:"share,omitempty"` // 0.01 = 1 %
+	Count int     `json:"count,omitempty"`
+}
+
+// Knobs are a job's safety settings.
+type Knobs struct {
+	// BatchSize is how many devices one request names.
+	BatchSize int `json:"batchSize"`
+	// Rate is the most requests per second (a ceiling; the runner may go slower).
+	Rate float64 `json:"rate"`
+	// Concurrency is the most requests in flight (at most 5).
+	Concurrency int `json:"concurrency"`
+	// Pause is the wait between batches.
+	Pause time.Duration `json:"pause"`
+	// WindowStart and WindowEnd ("17:00", "07:00") limit sending to a local
+	// time window; empty means any time.
+	WindowStart string `json:"windowStart,omitempty"`
+	WindowEnd   string `json:"windowEnd,omitempty"`
+	// SkipOfflineDays skips devices that have not checked in for that many days (0 = never skip).
+	SkipOfflineDays int `json:"skipOfflineDays"`
+	// SkipPendingAtLeast skips devices already holding that many pending commands (0 = never).
+	SkipPendingAtLeast int `json:"skipPendingAtLeast"`
+	// MaxFailureRate stops the job when this share of sends has failed (after 20 sends).
+	MaxFailureRate float64 `json:"maxFailureRate"`
+	// BacklogLimit pauses sending while the targeted devices hold more
+	// pending commands than this (0 = no guard).
+	BacklogLimit int `json:"backlogLimit"`
+	// Stages of the rollout; empty means one stage.
+	Stages []Stage `json:"stages,omitempty"`
+	// AutoContinue moves to the next stage without a go-ahead when the
+	// stage stayed under the failure threshold.
+	AutoContinue bool `json:"autoContinue"`
+	// StageWait is how long to watch a stage's outcome before the next.
+	StageWait time.Duration `json:"stageWait"`
+}
+
+// DefaultKnobs are the safe defaults: 50 devices a request, 2 requests a
+// second, 2 at a time, skip devices offline for 30 days, stop at 20 %
+// failures, a 1 % / 10 % / rest rollout that waits for a go-ahead.
+func DefaultKnobs() Knobs {
+	return Knobs{BatchSize: 50, Rate: 2, Concurrency: 2, SkipOfflineDays: 30, MaxFailureRate: 0.2,
+		Stages: []Stage{{Share: 0.01}, {Share: 0.10}, {Share: 1}}, StageWait: 2 * time.Minute}
+}
+
+// Validate checks the knobs.
+func (k Knobs) Validate() error {
+	switch {
+	case k.BatchSize < 1 || k.BatchSize > 1000:
+		return errors.New("batch size must be between 1 and 1000")
+	case k.Rate <= 0 || k.Rate > 50:
+		return errors.New("rate must be between 0 and 50 requests a second")
+	case k.Concurrency < 1 || k.Concurrency > jamf.DefaultConcurrency:
+		return fmt.Errorf("concurrency must be between 1 and %d (Jamf's guidance)", jamf.DefaultConcurrency)
+	case k.MaxFailureRate < 0 || k.MaxFailureRate > 1:
+		return errors.New("failure threshold must be between 0 and 1")
+	case (k.WindowStart == "") != (k.WindowEnd == ""):
+		return errors.New("a time window needs both a start and an end")
+	}
+	if k.WindowStart != "" {
+		if _, err := parseClock(k.WindowStart); err != nil {
+			return err
+		}
+		if _, err := parseClock(k.WindowEnd); err != nil {
+			return err
+		}
+	}
+	for _, s := range k.Stages {
+		if (s.Share <= 0 || s.Share > 1) && s.Count <= 0 {
+			return errors.New("each stage needs a share between 0 and 1 or a positive count")
+		}
+	}
+	return nil
+}
+
+func parseClock(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("time %q: use HH:MM", s)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// inWindow reports whether now (local) is inside the window, and if not,
+// how long until it opens.
+func (k Knobs) inWindow(now time.Time) (bool, time.Duration) {
+	if k.WindowStart == "" {
+		return true, 0
+	}
+	start, _ := parseClock(k.WindowStart)
+	end, _ := parseClock(k.WindowEnd)
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	t := now.Sub(midnight)
+	open := (start < end && t >= start && t < end) || (start > end && (t >= start || t < end))
+	if open || start == end {
+		return true, 0
+	}
+	wait := start - t
+	if wait < 0 {
+		wait += 24 * time.Hour
+	}
+	return false, wait
+}
+
+// Target is one device of a frozen plan.
+type Target struct {
+	Device ops.Device `json:"device"`
+	// Skip says why the device will not be sent to ("" = it will).
+	Skip  string `json:"skip,omitempty"`
+	Stage int    `json:"stage"`
+}
+
+// Plan is a frozen mass action: the exact targets, the action and knobs.
+type Plan struct {
+	ID        string    `json:"id"`
+	Created   time.Time `json:"created"`
+	Server    string    `json:"server"`
+	Label     string    `json:"label"` // "group Engineering Macs"
+	Action    Action    `json:"action"`
+	Knobs     Knobs     `json:"knobs"`
+	Targets   []Target  `json:"targets"`
+	Platform  string    `json:"platform"`
+	Stages    int       `json:"stages"`
+	Privilege []string  `json:"privileges"`
+}
+
+// NewID returns a job ID: a timestamp and random suffix.
+func NewID(now time.Time) string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return now.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b)
+}
+
+// Preflight is the dry run's summary: nothing has been sent.
+type Preflight struct {
+	Total, Online, Offline, Send int
+	Skipped                      map[string]int
+	Requests                     int
+	Batches                      int
+	Estimate                     time.Duration
+	Privileges                   []string
+	Missing                      []string
+	StageSizes                   []int
+}
+
+// assignStages spreads the devices to send to over the stages, in order.
+func assignStages(targets []Target, stages []Stage) int {
+	var send []int
+	for i, t := range targets {
+		if t.Skip == "" {
+			send = append(send, i)
+		}
+	}
+	if len(stages) == 0 {
+		return 1
+	}
+	done := 0
+	for s, st := range stages {
+		n := st.Count
+		if st.Share > 0 {
+			n = int(math.Ceil(st.Share * float64(len(send))))
+		}
+		if s == len(stages)-1 {
+			n = len(send)
+		}
+		n = max(0, min(n, len(send))-done)
+		if st.Share > 0 && st.Share < 1 && n == 0 && done < len(send) {
+			n = 1 // a canary of at least one device
+		}
+		for _, i := range send[done : done+n] {
+			targets[i].Stage = s
+		}
+		done += n
+	}
+	return len(stages)
+}

@@ -1,0 +1,641 @@
+package mass
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+	"golang.org/x/time/rate"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/ops"
+)
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// Event kinds.
+const (
+	EvProgress EventKind = iota // a batch finished
+	EvWaiting                   // sending is held back (window, backlog, pause)
+	EvHold                      // a stage ended; waiting for a go-ahead
+	EvDone                      // the job ended (Note says how)
+)
+
+// Event is what the runner reports while it works.
+type Event struct {
+	Kind                                  EventKind
+	Stage, Stages                         int
+	Sent, Failed, Skipped, Pending, Total int
+	Cancelled                             int
+	Rate                                  float64 // current requests per second
+	Backlog                               int     // estimated pending commands (-1 unknown)
+	Note                                  string
+}
+
+// ErrHeld is returned when a job stops after a stage to wait for a go-ahead
+// that this run cannot give (headless runs without auto-continue).
+var ErrHeld = errors.New("held for a go-ahead")
+
+// Runner sends a plan's batches. Create it with NewRunner.
+type Runner struct {
+	Client  *jamf.Client
+	Journal *Journal
+	Audit   *ops.AuditLog
+	// Events, if set, receives progress (dropped when the reader is slow)
+	// and every hold and the end (always delivered).
+	Events chan<- Event
+	// Poll is how often waits are re-checked (default 15 s).
+	Poll time.Duration
+	// Now tells the local time for the window (default time.Now).
+	Now func() time.Time
+	// HoldReturns makes Run return ErrHeld at a hold instead of waiting.
+	HoldReturns bool
+
+	mu       sync.Mutex
+	paused   bool
+	cancel   bool
+	goAhead  chan struct{}
+	wake     chan struct{}
+	limiter  *rate.Limiter
+	ceiling  float64
+	baseline time.Duration
+	samples  int
+	backlog  int
+}
+
+// NewRunner returns a runner for a journal.
+func NewRunner(c *jamf.Client, j *Journal, audit *ops.AuditLog) *Runner {
+	return &Runner{Client: c, Journal: j, Audit: audit, Poll: 15 * time.Second, Now: time.Now,
+		goAhead: make(chan struct{}, 1), wake: make(chan struct{}, 1), backlog: -1}
+}
+
+func (r *Runner) poke() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Pause stops sending new batches (requests in flight finish).
+func (r *Runner) Pause() { r.mu.Lock(); r.paused = true; r.mu.Unlock() }
+
+// Resume continues after Pause.
+func (r *Runner) Resume() { r.mu.Lock(); r.paused = false; r.mu.Unlock(); r.poke() }
+
+// Cancel ends the job: requests in flight finish, nothing more is sent.
+func (r *Runner) Cancel() { r.mu.Lock(); r.cancel = true; r.mu.Unlock(); r.poke() }
+
+// GoAhead lets a held job start its next stage.
+func (r *Runner) GoAhead() {
+	select {
+	case r.goAhead <- struct{}{}:
+	default:
+	}
+	r.poke()
+}
+
+func (r *Runner) flags() (paused, cancelled bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.paused, r.cancel
+}
+
+// run holds the per-run counters guarded by mu.
+type run struct {
+	r     *Runner
+	p     *Plan
+	st    *State
+	mu    sync.Mutex
+	batch int
+	stop  string // why the job stopped early ("" while fine)
+}
+
+func (x *run) event(kind EventKind, stage int, note string) Event {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	c := x.st.Counts()
+	return Event{Kind: kind, Stage: stage, Stages: x.p.Stages, Sent: c[StateSent], Failed: c[StateFailed], Skipped: c[StateSkipped],
+		Cancelled: c[StateCancelled], Pending: c[StatePending] + c[StateUnknown], Total: len(x.p.Targets),
+		Rate: float64(x.r.limiter.Limit()), Backlog: x.r.backlog, Note: note}
+}
+
+func (x *run) emit(kind EventKind, stage int, note string) {
+	if x.r.Events == nil {
+		return
+	}
+	e := x.event(kind, stage, note)
+	if kind == EvHold || kind == EvDone {
+		x.r.Events <- e
+		return
+	}
+	select {
+	case x.r.Events <- e:
+	default:
+	}
+}
+
+// Run sends every pending target of the plan, stage by stage, and returns
+// the final state. It first settles targets a crash left unknown: the
+// devices' command lists say whether the command arrived, and only those
+// without it are sent again.
+func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
+	r.ceiling = p.Knobs.Rate
+	r.limiter = rate.NewLimiter(rate.Limit(p.Knobs.Rate), 1)
+	x := &run{r: r, p: p, st: st, batch: st.Batch}
+	if err := x.settleUnknown(ctx); err != nil {
+		return st, err
+	}
+	for stage := 0; stage < p.Stages; stage++ {
+		if err := x.runStage(ctx, stage); err != nil {
+			return st, err
+		}
+		if x.stop != "" {
+			break
+		}
+		if _, cancelled := r.flags(); cancelled || ctx.Err() != nil {
+			break
+		}
+		if stage < p.Stages-1 && !st.Passed[stage] {
+			if err := x.between(ctx, stage); err != nil {
+				return st, err
+			}
+		}
+	}
+	return st, x.finish(ctx)
+}
+
+// settleUnknown verifies targets left with an intent and no result.
+func (x *run) settleUnknown(ctx context.Context) error {
+	var idx []int
+	for i, s := range x.st.Targets {
+		if s == StateUnknown {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	found, err := x.verify(ctx, idx)
+	if err != nil {
+		return fmt.Errorf("verifying the interrupted batch: %w", err)
+	}
+	outcomes, reasons := make([]string, len(idx)), make([]string, len(idx))
+	for k, i := range idx {
+		if found[i] {
+			outcomes[k], reasons[k] = StateSent, "confirmed in the device's command list after an interruption"
+		} else {
+			outcomes[k] = StatePending // never arrived: it will be sent
+		}
+	}
+	return x.result(0, idx, outcomes, reasons)
+}
+
+// verify reports which targets already hold this job's command.
+func (x *run) verify(ctx context.Context, idx []int) (map[int]bool, error) {
+	found := map[int]bool{}
+	if x.p.Action.Kind != KindCommand {
+		// A blank push leaves no trace; treat an unknown push as done
+		// rather than push twice.
+		for _, i := range idx {
+			found[i] = true
+		}
+		return found, nil
+	}
+	byMgmt := map[string]int{}
+	ids := make([]string, 0, len(idx))
+	for _, i := range idx {
+		m := x.p.Targets[i].Device.ManagementID
+		byMgmt[m] = i
+		ids = append(ids, m)
+	}
+	cmds, _, err := x.r.Client.MDM.CommandsForDevices(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cmds {
+		if c.CommandType == x.p.Action.CommandType && !c.DateSent.Before(x.p.Created.Add(-time.Minute)) {
+			if i, ok := byMgmt[c.Client.ManagementID]; ok {
+				found[i] = true
+			}
+		}
+	}
+	return found, nil
+}
+
+func (x *run) result(batch int, idx []int, outcomes, reasons []string) error {
+	x.mu.Lock()
+	for k, i := range idx {
+		x.st.Targets[i], x.st.Reasons[i] = outcomes[k], reasons[k]
+	}
+	x.mu.Unlock()
+	return x.r.Journal.write(record{T: "result", Batch: batch, IDs: idx, Outcomes: outcomes, Reasons: reasons})
+}
+
+// pendingOf lists the stage's targets still to send.
+func (x *run) pendingOf(stage int) []int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []int
+	for i, t := range x.p.Targets {
+		if t.Stage == stage && t.Skip == "" && x.st.Targets[i] == StatePending {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// runStage sends the stage's pending targets until none is left; requests
+// the server refused for load go back in the queue for the next pass.
+func (x *run) runStage(ctx context.Context, stage int) error {
+	k := x.p.Knobs
+	sem := semaphore.NewWeighted(int64(k.Concurrency))
+	var wg sync.WaitGroup
+	var firstErr error
+	var errMu sync.Mutex
+	for pass := 0; pass < 1000; pass++ {
+		pend := x.pendingOf(stage)
+		if len(pend) == 0 {
+			break
+		}
+		for start := 0; start < len(pend); start += k.BatchSize {
+			if err := x.gate(ctx, stage); err != nil || x.stopped() {
+				wg.Wait()
+				return err
+			}
+			if err := x.r.limiter.Wait(ctx); err != nil {
+				wg.Wait()
+				return nil
+			}
+			if err := sem.Acquire(ctx, 1); err != nil {
+				wg.Wait()
+				return nil
+			}
+			batch := pend[start:min(len(pend), start+k.BatchSize)]
+			x.mu.Lock()
+			x.batch++
+			seq := x.batch
+			x.mu.Unlock()
+			wg.Go(func() {
+				defer sem.Release(1)
+				if err := x.send(ctx, seq, batch); err != nil {
+					errMu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					errMu.Unlock()
+					x.mu.Lock()
+					x.stop = "journal write failed: " + err.Error()
+					x.mu.Unlock()
+				}
+				x.emit(EvProgress, stage, "")
+			})
+			if k.Pause > 0 {
+				if err := sleepCtx(ctx, k.Pause); err != nil {
+					wg.Wait()
+					return nil
+				}
+			}
+		}
+		wg.Wait()
+		if firstErr != nil || x.stopped() {
+			return firstErr
+		}
+	}
+	return firstErr
+}
+
+func (x *run) stopped() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.stop != "" {
+		return true
+	}
+	_, cancelled := x.r.flags()
+	return cancelled
+}
+
+// gate waits while paused, outside the time window or over the backlog
+// limit; it returns early on cancel.
+func (x *run) gate(ctx context.Context, stage int) error {
+	for {
+		paused, cancelled := x.r.flags()
+		if cancelled || ctx.Err() != nil {
+			return nil
+		}
+		note := ""
+		if paused {
+			note = "paused"
+		} else if ok, wait := x.p.Knobs.inWindow(x.r.Now()); !ok {
+			note = fmt.Sprintf("outside the time window %s–%s; opens in %s", x.p.Knobs.WindowStart, x.p.Knobs.WindowEnd, wait.Round(time.Minute))
+		} else if over, n := x.backlogOver(ctx); over {
+			note = fmt.Sprintf("backlog guard: about %d pending commands on the targeted devices, limit %d", n, x.p.Knobs.BacklogLimit)
+		}
+		if note == "" {
+			return nil
+		}
+		x.emit(EvWaiting, stage, note)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-x.r.wake:
+		case <-time.After(x.r.Poll):
+		}
+	}
+}
+
+// backlogOver samples the pending commands of up to 100 devices already
+// sent to and scales the count to all of them.
+func (x *run) backlogOver(ctx context.Context) (bool, int) {
+	limit := x.p.Knobs.BacklogLimit
+	if limit <= 0 {
+		return false, 0
+	}
+	x.mu.Lock()
+	var sent []string
+	for i := len(x.p.Targets) - 1; i >= 0; i-- {
+		if x.st.Targets[i] == StateSent {
+			sent = append(sent, x.p.Targets[i].Device.ManagementID)
+		}
+	}
+	x.mu.Unlock()
+	if len(sent) == 0 {
+		return false, 0
+	}
+	sample := sent[:min(100, len(sent))]
+	cmds, _, err := x.r.Client.MDM.ListCommands(ctx, &jamf.ListOptions{Filter: jamf.And(jamf.In("clientManagementId", sample...), jamf.Eq("active", "true")), PageSize: 1000})
+	if err != nil {
+		return false, -1 // do not stall a job on a failed sample
+	}
+	est := len(cmds) * len(sent) / len(sample)
+	x.mu.Lock()
+	x.r.backlog = est
+	x.mu.Unlock()
+	return est > limit, est
+}
+
+// send performs one batch: intent (synced), request, result (synced), audit.
+func (x *run) send(ctx context.Context, seq int, idx []int) error {
+	if err := x.r.Journal.write(record{T: "intent", Batch: seq, IDs: idx}); err != nil {
+		return err
+	}
+	ids := make([]string, len(idx))
+	for k, i := range idx {
+		ids[k] = x.p.Targets[i].Device.ManagementID
+	}
+	// Cancelling the job must not abort a request already on its way: it
+	// gets its own deadline.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	began := time.Now()
+	var errUUIDs []string
+	var err error
+	if x.p.Action.Kind == KindBlankPush {
+		errUUIDs, _, err = x.r.Client.MDM.BlankPush(rctx, ids)
+	} else {
+		_, _, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
+	}
+	x.adapt(time.Since(began), err)
+	outcomes, reasons := make([]string, len(idx)), make([]string, len(idx))
+	var (
+		rl *jamf.RateLimitError
+		ou *jamf.OutcomeUnknownError
+		er *jamf.ErrorResponse
+	)
+	switch {
+	case err == nil:
+		bad := map[string]bool{}
+		for _, u := range errUUIDs {
+			bad[u] = true
+		}
+		for k := range idx {
+			outcomes[k] = StateSent
+			if bad[ids[k]] {
+				outcomes[k], reasons[k] = StateFailed, "the server could not push this device"
+			}
+		}
+	case errors.As(err, &rl), errors.As(err, &er) && er.StatusCode() == http.StatusServiceUnavailable:
+		for k := range idx {
+			outcomes[k] = StatePending // refused for load: nothing was done; try again
+		}
+	case errors.As(err, &ou):
+		found, verr := x.verify(ctx, idx)
+		for k, i := range idx {
+			switch {
+			case verr != nil:
+				outcomes[k], reasons[k] = StateUnknown, "no answer and could not verify: "+verr.Error()
+			case found[i]:
+				outcomes[k], reasons[k] = StateSent, "confirmed in the device's command list after a lost answer"
+			default:
+				outcomes[k] = StatePending // it never arrived: send again
+			}
+		}
+	default:
+		for k := range idx {
+			outcomes[k], reasons[k] = StateFailed, err.Error()
+		}
+	}
+	if err := x.result(seq, idx, outcomes, reasons); err != nil {
+		return err
+	}
+	x.checkFailureRate()
+	return x.audit(idx, outcomes, reasons)
+}
+
+// adapt slows down multiplicatively on load signals and recovers additively.
+func (x *run) adapt(latency time.Duration, err error) {
+	r := x.r
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var rl *jamf.RateLimitError
+	var er *jamf.ErrorResponse
+	overloaded := errors.As(err, &rl) || (errors.As(err, &er) && er.StatusCode() == http.StatusServiceUnavailable)
+	if !overloaded && err == nil {
+		if r.samples >= 3 && latency > 3*r.baseline {
+			overloaded = true
+		}
+		if r.samples == 0 {
+			r.baseline = latency
+		} else {
+			r.baseline = time.Duration(0.8*float64(r.baseline) + 0.2*float64(latency))
+		}
+		r.samples++
+	}
+	cur := float64(r.limiter.Limit())
+	if overloaded {
+		cur = max(0.1, cur/2)
+	} else if err == nil {
+		cur = min(r.ceiling, cur+r.ceiling/10)
+	}
+	r.limiter.SetLimit(rate.Limit(cur))
+}
+
+// checkFailureRate stops the job when too many sends failed.
+func (x *run) checkFailureRate() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	c := x.st.Counts()
+	done := c[StateSent] + c[StateFailed]
+	if done >= 20 && x.p.Knobs.MaxFailureRate > 0 && float64(c[StateFailed])/float64(done) > x.p.Knobs.MaxFailureRate && x.stop == "" {
+		x.stop = fmt.Sprintf("stopped: %d of %d sends failed, over the %.0f%% threshold", c[StateFailed], done, 100*x.p.Knobs.MaxFailureRate)
+	}
+}
+
+func (x *run) audit(idx []int, outcomes, reasons []string) error {
+	if x.r.Audit == nil {
+		return nil
+	}
+	targets := make([]ops.AuditTarget, len(idx))
+	for k, i := range idx {
+		d := x.p.Targets[i].Device
+		o := outcomes[k]
+		switch o {
+		case StateSent:
+			o = "ok"
+		case StatePending:
+			o = "retry"
+		}
+		targets[k] = ops.AuditTarget{Device: string(d.Kind) + "/" + d.ID, Name: d.Name, Outcome: o, Detail: reasons[k]}
+	}
+	return x.r.Audit.Append(ops.AuditEntry{Server: x.p.Server, Credential: x.r.Client.Credential(),
+		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Targets: targets})
+}
+
+// between waits after a stage and decides whether the next may start.
+func (x *run) between(ctx context.Context, stage int) error {
+	k := x.p.Knobs
+	if k.StageWait > 0 {
+		x.emit(EvWaiting, stage, fmt.Sprintf("stage %d done; watching its outcome for %s", stage+1, k.StageWait))
+		if err := sleepCtx(ctx, k.StageWait); err != nil {
+			return nil
+		}
+	}
+	sent, failed := x.stageOutcome(ctx, stage)
+	healthy := sent+failed == 0 || float64(failed)/float64(sent+failed) <= k.MaxFailureRate
+	if k.AutoContinue && healthy {
+		x.st.Passed[stage] = true
+		return x.r.Journal.write(record{T: "go", Stage: stage, State: "auto"})
+	}
+	note := fmt.Sprintf("stage %d of %d done: %d succeeded, %d failed; waiting for a go-ahead", stage+1, x.p.Stages, sent, failed)
+	if !healthy {
+		note = fmt.Sprintf("stage %d failed too often (%d of %d); not continuing without a go-ahead", stage+1, failed, sent+failed)
+	}
+	if err := x.r.Journal.write(record{T: "hold", Stage: stage}); err != nil {
+		return err
+	}
+	x.st.Held = stage
+	x.emit(EvHold, stage, note)
+	if x.r.HoldReturns {
+		return ErrHeld
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-x.r.goAhead:
+			x.st.Held, x.st.Passed[stage] = -1, true
+			return x.r.Journal.write(record{T: "go", Stage: stage})
+		case <-x.r.wake:
+			if _, cancelled := x.r.flags(); cancelled {
+				return nil
+			}
+		}
+	}
+}
+
+// stageOutcome counts a stage's results: for commands, what the devices
+// answered (acknowledged vs failed, from their command lists; still
+// pending ones are not counted), plus sends the server refused.
+func (x *run) stageOutcome(ctx context.Context, stage int) (ok, failed int) {
+	var idx []int
+	x.mu.Lock()
+	for i, t := range x.p.Targets {
+		if t.Stage != stage {
+			continue
+		}
+		switch x.st.Targets[i] {
+		case StateSent:
+			idx = append(idx, i)
+		case StateFailed:
+			failed++
+		}
+	}
+	x.mu.Unlock()
+	if x.p.Action.Kind != KindCommand || len(idx) == 0 {
+		return len(idx), failed
+	}
+	byMgmt := map[string]bool{}
+	ids := make([]string, len(idx))
+	for k, i := range idx {
+		ids[k] = x.p.Targets[i].Device.ManagementID
+		byMgmt[ids[k]] = true
+	}
+	cmds, _, err := x.r.Client.MDM.CommandsForDevices(ctx, ids)
+	if err != nil {
+		return len(idx), failed // cannot tell: judge by sends alone
+	}
+	for _, c := range cmds {
+		if !byMgmt[c.Client.ManagementID] || c.CommandType != x.p.Action.CommandType || c.DateSent.Before(x.p.Created.Add(-time.Minute)) {
+			continue
+		}
+		switch c.CommandState {
+		case jamf.StateAcknowledged:
+			ok++
+		case jamf.StateError, jamf.StateCommandFormatError:
+			failed++
+		}
+	}
+	return ok, failed
+}
+
+// finish marks what was never sent and records how the job ended.
+func (x *run) finish(ctx context.Context) error {
+	_, cancelled := x.r.flags()
+	end := "done"
+	switch {
+	case x.stop != "":
+		end = x.stop
+	case cancelled:
+		end = "cancelled"
+	case ctx.Err() != nil:
+		// Interrupted (a signal): leave the journal open for resume.
+		return nil
+	}
+	if end != "done" {
+		var idx []int
+		var outs, reasons []string
+		for i, s := range x.st.Targets {
+			if s == StatePending {
+				idx = append(idx, i)
+				outs = append(outs, StateCancelled)
+				reasons = append(reasons, end)
+			}
+		}
+		if len(idx) > 0 {
+			if err := x.result(0, idx, outs, reasons); err != nil {
+				return err
+			}
+		}
+	}
+	x.st.Ended = end
+	if err := x.r.Journal.write(record{T: "end", State: end}); err != nil {
+		return err
+	}
+	x.emit(EvDone, x.p.Stages-1, end)
+	return nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
