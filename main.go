@@ -72,6 +72,10 @@ func run(ctx context.Context, args []string, env *cliEnv) int {
 		err = runCommands(ctx, args, env)
 	case "risk":
 		err = runRisk(ctx, args, env)
+	case "mass":
+		err = runMass(ctx, args, env)
+	case "jobs":
+		err = runJobs(args, env)
 	case "login":
 		err = runLogin(ctx, args, env)
 	case "profiles":
@@ -137,6 +141,9 @@ Usage:
   jamfops risk list [--level HIGH,MEDIUM] [--json]
   jamfops risk set LEVEL DEVICE… [--group ID] --reason TEXT [--yes]
   jamfops risk reset DEVICE…     [--group ID] --reason TEXT [--yes]
+  jamfops mass run (--group ID|NAME | --devices FILE) --command TYPE|blank-push [knobs] [--dry-run] [--save] [--yes]
+  jamfops mass start JOB | jamfops mass resume JOB [--go]
+  jamfops jobs [--prune 720h] | jamfops jobs export JOB [csv]
   jamfops login    [--name N --url U --client-id ID | --username U] [--read-only] [--accent #d70000]
   jamfops profiles [use NAME | delete NAME]
   jamfops --version
