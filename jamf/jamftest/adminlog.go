@@ -229,3 +229,31 @@ func (l *AdminLog) MaxInWindow(route string, window time.Duration) int {
 	}
 	return best
 }
+
+// PeakConcurrencySince returns the most requests that arrived at or after
+// since and were in flight at once.
+func (l *AdminLog) PeakConcurrencySince(since time.Time) int {
+	type edge struct {
+		at    time.Time
+		delta int
+	}
+	var edges []edge
+	for _, r := range l.RequestLog() {
+		if r.At.Before(since) {
+			continue
+		}
+		edges = append(edges, edge{r.At, 1}, edge{r.At.Add(r.Duration), -1})
+	}
+	sort.Slice(edges, func(i, j int) bool {
+		if edges[i].at.Equal(edges[j].at) {
+			return edges[i].delta < edges[j].delta
+		}
+		return edges[i].at.Before(edges[j].at)
+	})
+	cur, peak := 0, 0
+	for _, e := range edges {
+		cur += e.delta
+		peak = max(peak, cur)
+	}
+	return peak
+}

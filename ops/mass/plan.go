@@ -122,8 +122,8 @@ func (k Knobs) Validate() error {
 	switch {
 	case k.BatchSize < 1 || k.BatchSize > 1000:
 		return errors.New("batch size must be between 1 and 1000")
-	case k.Rate <= 0 || k.Rate > 50:
-		return errors.New("rate must be between 0 and 50 requests a second")
+	case k.Rate <= 0 || k.Rate > 100:
+		return errors.New("rate must be between 0 and 100 requests a second")
 	case k.Concurrency < 1 || k.Concurrency > jamf.DefaultConcurrency:
 		return fmt.Errorf("concurrency must be between 1 and %d (Jamf's guidance)", jamf.DefaultConcurrency)
 	case k.MaxFailureRate < 0 || k.MaxFailureRate > 1:

@@ -1,0 +1,235 @@
+// Command bench compares ways of sending one MDM command to a large fleet
+// against jamftest's capacity model: jamfops's paced runner, a naive
+// all-at-once fan-out, and one request per device in sequence (as existing
+// tools do).
+//
+// The server runs -scale times faster than the one it models (capacity
+// multiplied, latency divided), so a run takes seconds; "virtual" times are
+// real times multiplied back.
+//
+//	go run ./ops/bench -devices 20000 -scale 10
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
+)
+
+// The modelled server: 20 work units a second (a 50-device send costs 2, so
+// 10 sends a second), 5 requests at once, 40 ms service time.
+const (
+	capacityUnits = 20.0
+	maxConcurrent = 5
+	baseLatency   = 40 * time.Millisecond
+	batch         = 50
+	perDeviceCost = 0.02
+)
+
+type result struct {
+	name                    string
+	real                    time.Duration
+	requests, rejected      int
+	peak                    int
+	delivered, wrongCounted int
+}
+
+func main() {
+	devices := flag.Int("devices", 20000, "fleet size")
+	scale := flag.Float64("scale", 10, "how much faster than the modelled server the simulation runs")
+	seqSample := flag.Int("sequential-sample", 2000, "devices the sequential run sends to (its time is extrapolated)")
+	flag.Parse()
+	if err := run(*devices, *scale, *seqSample); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func newServer(n int, scale float64) (*jamftest.Server, []ops.Device, *jamf.Client, error) {
+	srv, err := jamftest.NewServer(jamftest.Options{Computers: n, MobileDevices: -1, OfflineShare: 0.0001,
+		Load: jamftest.LoadModel{Capacity: capacityUnits * scale, Burst: capacityUnits * scale / 4, MaxConcurrent: maxConcurrent,
+			BaseLatency: time.Duration(float64(baseLatency) / scale), PerDeviceCost: perDeviceCost}})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// Listing is not what is measured: read the fleet with a generous client.
+	c, _ := jamf.NewClient(srv.URL, jamf.WithClientCredentials(jamftest.DemoClientID, jamftest.DemoClientSecret), jamf.WithRetries(20, 10*time.Millisecond))
+	list, _, err := c.Computers.List(context.Background(), nil, &jamf.ListOptions{PageSize: 2000})
+	if err != nil {
+		srv.Close()
+		return nil, nil, nil, err
+	}
+	devs := make([]ops.Device, len(list))
+	for i, cm := range list {
+		devs[i] = ops.FromComputer(cm)
+	}
+	return srv, devs, c, nil
+}
+
+// measure snapshots the admin log before a run so only its sends count.
+func measure(name string, srv *jamftest.Server, devs []ops.Device, f func() error) (result, error) {
+	log := srv.Log()
+	before, rejBefore := log.Requests("POST /api/v2/mdm/commands"), log.Rejected()
+	began := time.Now()
+	err := f()
+	r := result{name: name, real: time.Since(began), requests: log.Requests("POST /api/v2/mdm/commands") - before,
+		rejected: log.Rejected() - rejBefore, peak: log.PeakConcurrencySince(began)}
+	for _, d := range devs {
+		switch log.CommandCount(d.ManagementID, "DEVICE_INFORMATION") {
+		case 1:
+			r.delivered++
+		case 0:
+		default:
+			r.wrongCounted++
+		}
+	}
+	return r, err
+}
+
+func runJamfops(ctx context.Context, c *jamf.Client, devs []ops.Device, k mass.Knobs, dir string) error {
+	p, _, err := mass.Build(ctx, c, mass.Request{Server: "bench", Label: "bench", Action: mass.Action{Kind: mass.KindCommand, CommandType: "DEVICE_INFORMATION"}, Knobs: k, Devices: devs})
+	if err != nil {
+		return err
+	}
+	j, err := mass.CreateJournal(dir, p)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	_, st, err := mass.ReadJournal(j.Path())
+	if err != nil {
+		return err
+	}
+	st2, err := mass.NewRunner(c, j, nil).Run(ctx, p, st)
+	if err != nil {
+		return err
+	}
+	if st2.Ended != "done" {
+		return errors.New("jamfops run ended " + st2.Ended)
+	}
+	return nil
+}
+
+// naive fires every batch at once and re-fires the refused ones at once
+// until all are accepted, as a script with a plain loop would.
+func naive(ctx context.Context, c *jamf.Client, devs []ops.Device) error {
+	var pending [][]string
+	for i := 0; i < len(devs); i += batch {
+		var ids []string
+		for _, d := range devs[i:min(len(devs), i+batch)] {
+			ids = append(ids, d.ManagementID)
+		}
+		pending = append(pending, ids)
+	}
+	for round := 0; len(pending) > 0; round++ {
+		if round > 10000 {
+			return errors.New("naive fan-out never finished")
+		}
+		var mu sync.Mutex
+		var refused [][]string
+		var wg sync.WaitGroup
+		for _, ids := range pending {
+			wg.Go(func() {
+				_, _, err := c.MDM.SendCommand(ctx, jamf.PlatformComputer, jamf.CommandData{CommandType: "DEVICE_INFORMATION"}, ids)
+				if err != nil {
+					mu.Lock()
+					refused = append(refused, ids)
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		pending = refused
+	}
+	return nil
+}
+
+// sequential sends one request per device, one after another, retrying a
+// refused one after a second.
+func sequential(ctx context.Context, c *jamf.Client, devs []ops.Device) error {
+	for _, d := range devs {
+		for {
+			_, _, err := c.MDM.SendCommand(ctx, jamf.PlatformComputer, jamf.CommandData{CommandType: "DEVICE_INFORMATION"}, []string{d.ManagementID})
+			var rl *jamf.RateLimitError
+			if errors.As(err, &rl) {
+				time.Sleep(rl.RetryAfter)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			break
+		}
+	}
+	return nil
+}
+
+func run(n int, scale float64, seqSample int) error {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "jamfops-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ideal := time.Duration(float64(n) / batch / (capacityUnits / (1 + batch*perDeviceCost)) * float64(time.Second))
+	fmt.Printf("%d devices, modelled server: %.0f units/s (a %d-device send costs %.0f: %.0f sends/s), %d at once, %v service time; simulation %.0f× faster\n",
+		n, capacityUnits, batch, 1+batch*perDeviceCost, capacityUnits/(1+batch*perDeviceCost), maxConcurrent, baseLatency, scale)
+	fmt.Printf("ideal (devices ÷ batch ÷ sends per second): %v\n\n", ideal)
+
+	var results []result
+	type strategy struct {
+		name string
+		n    int
+		f    func(c *jamf.Client, devs []ops.Device) error
+	}
+	defaults := mass.DefaultKnobs()
+	defaults.Stages, defaults.SkipOfflineDays, defaults.StageWait = nil, 0, 0
+	scaled := func(k mass.Knobs) mass.Knobs { k.Rate *= scale; return k }
+	tuned := defaults
+	tuned.Rate, tuned.Concurrency = capacityUnits/(1+batch*perDeviceCost), maxConcurrent
+	strategies := []strategy{
+		{"jamfops, default knobs (2 sends/s, 2 at once)", n, func(c *jamf.Client, d []ops.Device) error { return runJamfops(ctx, c, d, scaled(defaults), dir) }},
+		{"jamfops, ceiling at the server's 10 sends/s, 5 at once", n, func(c *jamf.Client, d []ops.Device) error { return runJamfops(ctx, c, d, scaled(tuned), dir) }},
+		{"naive fan-out, all at once, refused ones again at once", n, func(c *jamf.Client, d []ops.Device) error { return naive(ctx, c, d) }},
+		{fmt.Sprintf("one request per device in sequence (%d devices, extrapolated)", seqSample), min(seqSample, n), func(c *jamf.Client, d []ops.Device) error { return sequential(ctx, c, d) }},
+	}
+	for _, s := range strategies {
+		srv, devs, _, err := newServer(n, scale)
+		if err != nil {
+			return err
+		}
+		conc := maxConcurrent
+		if s.name[:5] == "naive" {
+			conc = 1000
+		}
+		c, _ := jamf.NewClient(srv.URL, jamf.WithClientCredentials(jamftest.DemoClientID, jamftest.DemoClientSecret), jamf.WithConcurrency(conc), jamf.WithRetries(0, 0))
+		target := devs[:s.n]
+		r, err := measure(s.name, srv, target, func() error { return s.f(c, target) })
+		srv.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		if s.n < n {
+			r.real = time.Duration(float64(r.real) * float64(n) / float64(s.n))
+			r.requests = r.requests * n / s.n
+			r.rejected = r.rejected * n / s.n
+		}
+		results = append(results, r)
+	}
+	fmt.Printf("%-64s %10s %10s %9s %8s %5s %9s %s\n", "strategy", "virtual", "real", "requests", "503s", "peak", "× ideal", "each device once")
+	for _, r := range results {
+		virtual := time.Duration(float64(r.real) * scale)
+		fmt.Printf("%-64s %10s %10s %9d %8d %5d %9.2f %v\n", r.name, virtual.Round(100*time.Millisecond), r.real.Round(10*time.Millisecond),
+			r.requests, r.rejected, r.peak, float64(virtual)/float64(ideal), r.wrongCounted == 0)
+	}
+	return nil
+}
