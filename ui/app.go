@@ -31,7 +31,7 @@ type Model struct {
 
 // New builds the console for deps.
 func New(deps Deps) Model {
-	c := &common{deps: deps, isDark: true}
+	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}}
 	c.styles = newStyles(true, deps.Accent)
 	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New()}
 	m.palette = newInput(": ", "groups · queue · log · profile NAME · risk · jobs · quit")
@@ -91,6 +91,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		m.status, m.statusErr = msg.text, msg.isErr
 		return m, nil
+	case jobStartedMsg:
+		if msg.err != nil {
+			return m, reportError(msg.err)
+		}
+		m.c.jobs[msg.job.plan.ID] = msg.job
+		nm, cmd := m.open(navigateMsg{to: screenJobs, jobID: msg.job.plan.ID})
+		return nm, tea.Batch(cmd, waitJob(msg.job.plan.ID, msg.job.events))
+	case jobEventMsg:
+		var cmds []tea.Cmd
+		if j := m.c.jobs[msg.id]; j != nil && j.apply(msg.ev, msg.close) {
+			cmds = append(cmds, waitJob(msg.id, j.events))
+		}
+		for i, s := range m.stack {
+			ns, cmd := s.step(msg)
+			m.stack[i] = ns
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
 	case navigateMsg:
 		return m.open(msg)
 	case backMsg:
@@ -198,6 +216,16 @@ func (m Model) open(msg navigateMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		s = newAuditModel(m.c)
+	case screenPlan:
+		s = newPlanModel(m.c, msg.devices, msg.label)
+	case screenJobs:
+		if jm, ok := m.top().(jobsModel); ok {
+			jm.selected = msg.jobID
+			jm.rebuild()
+			m.stack[len(m.stack)-1] = jm
+			return m, nil
+		}
+		s = newJobsModel(m.c, msg.jobID)
 	case screenRisk:
 		if _, ok := m.top().(riskModel); ok && msg.devices == nil {
 			return m, nil
@@ -238,7 +266,7 @@ func (m Model) runPalette(line string) (tea.Model, tea.Cmd) {
 	case "risk":
 		return m.open(navigateMsg{to: screenRisk})
 	case "jobs":
-		return m, reportError(fmt.Errorf(":jobs is not available yet: mass actions have not been built"))
+		return m.open(navigateMsg{to: screenJobs})
 	case "help":
 		m.help.ShowAll = true
 		return m, nil
@@ -284,6 +312,9 @@ func (m Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "jamfops · " + m.c.deps.Profile
+	if jm, ok := m.top().(jobsModel); ok {
+		v.ProgressBar = jm.nativeProgress()
+	}
 	return v
 }
 

@@ -34,6 +34,8 @@ type Deps struct {
 	BasicAuth bool
 	// Now tells the time for ages (default time.Now).
 	Now func() time.Time
+	// JobsDir is where job journals live ("" for the user data directory).
+	JobsDir string
 	// Profiles lists profile names for :profile; Switch opens one.
 	Profiles []string
 	Switch   func(name string) (Deps, error)
@@ -49,6 +51,8 @@ type common struct {
 	privs   *jamf.Privileges
 	width   int
 	height  int
+	// jobs are the mass actions started in this session, by job ID.
+	jobs map[string]*liveJob
 }
 
 func (c *common) now() time.Time {

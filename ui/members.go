@@ -37,6 +37,7 @@ type membersKeyMap struct {
 	Mark, MarkAll, Clear key.Binding
 	Queue, BlankPush     key.Binding
 	Risk                 key.Binding
+	Mass                 key.Binding
 }
 
 func defaultMembersKeyMap() membersKeyMap {
@@ -48,6 +49,7 @@ func defaultMembersKeyMap() membersKeyMap {
 		Queue:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue of marked/all")),
 		BlankPush: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "blank push")),
 		Risk:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "JSC risk of marked/all")),
+		Mass:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mass action on marked/all")),
 	}
 }
 
@@ -283,6 +285,16 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 				targets, label = m.devices, "group "+m.group.Name
 			}
 			return m, navigate(navigateMsg{to: screenQueue, devices: targets, label: label})
+		case key.Matches(msg, m.keys.Mass):
+			if why := m.c.writeBlocked(); why != "" {
+				return m, reportError(fmt.Errorf("mass actions are not available: %s", why))
+			}
+			targets := m.targets()
+			label := fmt.Sprintf("%d marked devices of %s", len(targets), m.group.Name)
+			if len(m.marks) == 0 {
+				targets, label = m.devices, "group "+m.group.Name
+			}
+			return m, navigate(navigateMsg{to: screenPlan, devices: targets, label: label})
 		case key.Matches(msg, m.keys.Risk):
 			targets := m.targets()
 			label := fmt.Sprintf("%d marked devices of %s", len(targets), m.group.Name)
@@ -367,5 +379,5 @@ func (m membersModel) ShortHelp() []key.Binding {
 
 func (m membersModel) FullHelp() [][]key.Binding {
 	t := m.table.keys
-	return [][]key.Binding{{m.keys.list.Open, m.keys.Queue, m.keys.Risk, m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands)}, {m.keys.Mark, m.keys.MarkAll, m.keys.Clear}, {m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+	return [][]key.Binding{{m.keys.list.Open, m.keys.Queue, m.keys.Risk, m.c.gated(m.keys.Mass), m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands)}, {m.keys.Mark, m.keys.MarkAll, m.keys.Clear}, {m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
 }

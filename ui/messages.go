@@ -21,6 +21,8 @@ const (
 	screenQueue
 	screenAudit
 	screenRisk
+	screenPlan
+	screenJobs
 )
 
 // navigateMsg asks the root to open a screen.
@@ -30,6 +32,7 @@ type navigateMsg struct {
 	device  *ops.Device
 	devices []ops.Device // for the queue view of marked devices
 	label   string
+	jobID   string
 }
 
 // backMsg asks the root to return to the previous screen.

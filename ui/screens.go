@@ -41,3 +41,11 @@ func (m auditModel) reload() (screen, tea.Cmd)          { cmd := m.load(); retur
 func (m riskModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
 func (m riskModel) resize(w, h int) screen             { m.setSize(w, h); return m }
 func (m riskModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
+
+func (m planModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
+func (m planModel) resize(w, h int) screen             { m.setSize(w, h); return m }
+func (m planModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
+
+func (m jobsModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
+func (m jobsModel) resize(w, h int) screen             { m.setSize(w, h); return m }
+func (m jobsModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }

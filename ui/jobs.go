@@ -1,0 +1,417 @@
+package ui
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
+)
+
+type jobsListedMsg struct {
+	req  int
+	jobs []mass.JobInfo
+	err  error
+}
+
+type jobDetailMsg struct {
+	req   int
+	id    string
+	plan  *mass.Plan
+	state *mass.State
+	err   error
+}
+
+type jobsKeyMap struct {
+	Pause, Cancel, GoAhead, Export, Results key.Binding
+	list                                    listKeyMap
+}
+
+func defaultJobsKeyMap() jobsKeyMap {
+	return jobsKeyMap{
+		Pause:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
+		Cancel:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "cancel job")),
+		GoAhead: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go ahead")),
+		Export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV+JSON")),
+		Results: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "per-device results")),
+		list:    defaultListKeyMap(),
+	}
+}
+
+// jobsModel lists mass-action jobs and shows the selected one live.
+type jobsModel struct {
+	c        *common
+	keys     jobsKeyMap
+	disk     []mass.JobInfo
+	ids      []string
+	selected string
+	list     table
+	results  table
+	filter   filterBox
+	detail   *jobDetailMsg
+	showRes  bool
+	bar      progress.Model
+	req      int
+	err      error
+	ask      *confirmation
+}
+
+func newJobsModel(c *common, focus string) jobsModel {
+	m := jobsModel{c: c, keys: defaultJobsKeyMap(), selected: focus, bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
+	m.list = newTable([]column{{title: "JOB", width: 22}, {title: "ACTION", width: 20}, {title: "TARGET", width: 0}, {title: "SENT", width: 7, right: true},
+		{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 0}})
+	m.results = newTable([]column{{title: "DEVICE", width: 0}, {title: "SERIAL", width: 12}, {title: "STATE", width: 10}, {title: "REASON", width: 0}})
+	m.filter = newFilterBox("filter results by name, serial or state")
+	return m
+}
+
+func (m *jobsModel) load() tea.Cmd {
+	m.req++
+	req, dir := m.req, m.c.deps.JobsDir
+	return func() tea.Msg {
+		if dir == "" {
+			var err error
+			if dir, err = mass.JobsDir(); err != nil {
+				return jobsListedMsg{req: req, err: err}
+			}
+		}
+		jobs, err := mass.ListJobs(dir)
+		return jobsListedMsg{req: req, jobs: jobs, err: err}
+	}
+}
+
+// rebuild merges live jobs with journals on disk, newest first.
+func (m *jobsModel) rebuild() {
+	seen := map[string]bool{}
+	var ids []string
+	live := make([]*liveJob, 0, len(m.c.jobs))
+	for _, j := range m.c.jobs {
+		live = append(live, j)
+	}
+	slices.SortFunc(live, func(a, b *liveJob) int { return b.began.Compare(a.began) })
+	for _, j := range live {
+		ids = append(ids, j.plan.ID)
+		seen[j.plan.ID] = true
+	}
+	byID := map[string]mass.JobInfo{}
+	for _, d := range m.disk {
+		byID[d.Plan.ID] = d
+		if !seen[d.Plan.ID] {
+			ids = append(ids, d.Plan.ID)
+		}
+	}
+	m.ids = ids
+	jobs := m.c.jobs
+	m.list.setData(len(ids), func(r, col int) string {
+		id := ids[r]
+		if j := jobs[id]; j != nil {
+			e := j.last
+			state := "running"
+			switch {
+			case j.ended:
+				state = e.Note
+			case j.paused:
+				state = "paused"
+			case e.Kind == mass.EvHold || e.Kind == mass.EvWaiting:
+				state = e.Note
+			}
+			return []string{id, j.plan.Action.String(), ops.Clean(j.plan.Label), formatCount(e.Sent), formatCount(e.Failed), formatCount(e.Pending), ops.Clean(state)}[col]
+		}
+		d := byID[id]
+		c := d.State.Counts()
+		return []string{id, d.Plan.Action.String(), ops.Clean(d.Plan.Label), formatCount(c[mass.StateSent]), formatCount(c[mass.StateFailed]),
+			formatCount(c[mass.StatePending] + c[mass.StateUnknown]), d.Status}[col]
+	}, func(r int) string { return ids[r] })
+	if m.selected != "" {
+		for i, id := range ids {
+			if id == m.selected {
+				m.list.cursor = i
+			}
+		}
+		m.list.clamp()
+	}
+}
+
+func (m jobsModel) current() *liveJob {
+	id := m.list.selectedID()
+	if id == "" {
+		return nil
+	}
+	return m.c.jobs[id]
+}
+
+// loadDetail reads the selected job's journal for per-device results.
+func (m *jobsModel) loadDetail() tea.Cmd {
+	id := m.list.selectedID()
+	if id == "" {
+		return nil
+	}
+	m.req++
+	req, dir := m.req, m.c.deps.JobsDir
+	path := ""
+	if j := m.c.jobs[id]; j != nil {
+		path = j.journal.Path()
+	}
+	return func() tea.Msg {
+		if path == "" {
+			if dir == "" {
+				dir, _ = mass.JobsDir()
+			}
+			path = dir + "/" + id + ".jsonl"
+		}
+		p, st, err := mass.ReadJournal(path)
+		return jobDetailMsg{req: req, id: id, plan: p, state: st, err: err}
+	}
+}
+
+func (m *jobsModel) rebuildResults() {
+	d := m.detail
+	if d == nil || d.plan == nil {
+		m.results.setData(0, nil, nil)
+		return
+	}
+	q := strings.ToLower(strings.TrimSpace(m.filter.value()))
+	var view []int
+	for i, t := range d.plan.Targets {
+		state := d.state.Targets[i]
+		if state == "" {
+			state = "pending"
+		}
+		if q == "" || strings.Contains(strings.ToLower(t.Device.Name+" "+t.Device.Serial+" "+state), q) {
+			view = append(view, i)
+		}
+	}
+	m.results.setData(len(view), func(r, col int) string {
+		i := view[r]
+		t := d.plan.Targets[i]
+		state := d.state.Targets[i]
+		if state == "" {
+			state = "pending"
+		}
+		return []string{ops.Clean(t.Device.Name), ops.Clean(t.Device.Serial), state, ops.Clean(d.state.Reasons[i])}[col]
+	}, func(r int) string { return d.plan.Targets[view[r]].Device.ID })
+}
+
+func (m jobsModel) capturing() bool { return m.filter.editing || m.ask != nil }
+
+func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case jobsListedMsg:
+		if msg.req == m.req {
+			m.disk, m.err = msg.jobs, msg.err
+			m.rebuild()
+		}
+		return m, nil
+	case jobEventMsg:
+		m.rebuild()
+		if m.showRes && msg.ev.Kind != mass.EvProgress {
+			return m, m.loadDetail()
+		}
+		return m, nil
+	case jobDetailMsg:
+		if msg.req == m.req {
+			m.detail = &msg
+			m.rebuildResults()
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		if m.ask != nil {
+			cmd := m.ask.handle(msg)
+			m.ask = nil
+			return m, cmd
+		}
+		if m.filter.editing {
+			cmd, changed := m.filter.handle(msg)
+			if changed {
+				m.rebuildResults()
+			}
+			return m, cmd
+		}
+		j := m.current()
+		switch {
+		case key.Matches(msg, m.keys.Pause) && j != nil && !j.ended:
+			if j.paused {
+				j.runner.Resume()
+			} else {
+				j.runner.Pause()
+			}
+			j.paused = !j.paused
+			m.rebuild()
+			return m, reportInfo("Job %s %s.", j.plan.ID, map[bool]string{true: "paused: requests in flight finish, nothing new is sent", false: "resumed"}[j.paused])
+		case key.Matches(msg, m.keys.GoAhead) && j != nil && j.last.Kind == mass.EvHold:
+			j.runner.GoAhead()
+			return m, reportInfo("Go-ahead given: the next stage starts.")
+		case key.Matches(msg, m.keys.Cancel) && j != nil && !j.ended:
+			runner := j.runner
+			m.ask = &confirmation{title: fmt.Sprintf("Cancel job %s?", j.plan.ID), lines: []string{"Requests in flight finish; nothing more is sent. Devices not yet sent to are marked cancelled."},
+				onYes: func() tea.Msg { runner.Cancel(); return statusMsg{text: "Cancelling: waiting for requests in flight."} }}
+			return m, nil
+		case key.Matches(msg, m.keys.Results):
+			m.showRes = !m.showRes
+			if m.showRes {
+				return m, m.loadDetail()
+			}
+			return m, nil
+		case key.Matches(msg, m.keys.Export):
+			return m, m.export()
+		case key.Matches(msg, m.keys.list.Filter) && m.showRes:
+			return m, m.filter.start()
+		}
+	}
+	if m.showRes {
+		m.results.move(msg)
+	} else if m.list.move(msg) {
+		m.selected = m.list.selectedID()
+		m.detail = nil
+	}
+	return m, nil
+}
+
+// export writes the selected job's per-device results next to its journal.
+func (m jobsModel) export() tea.Cmd {
+	id := m.list.selectedID()
+	if id == "" {
+		return nil
+	}
+	dir := m.c.deps.JobsDir
+	return func() tea.Msg {
+		if dir == "" {
+			dir, _ = mass.JobsDir()
+		}
+		p, st, err := mass.ReadJournal(dir + "/" + id + ".jsonl")
+		if err != nil {
+			return statusMsg{text: humanError(err), isErr: true}
+		}
+		type row struct{ ID, Name, Serial, State, Reason string }
+		rows := make([]row, len(p.Targets))
+		for i, t := range p.Targets {
+			s := st.Targets[i]
+			if s == "" {
+				s = "pending"
+			}
+			rows[i] = row{t.Device.ID, t.Device.Name, t.Device.Serial, s, st.Reasons[i]}
+		}
+		base := dir + "/" + id + "-results"
+		data, _ := json.MarshalIndent(rows, "", "  ")
+		if err := os.WriteFile(base+".json", data, 0o600); err != nil {
+			return statusMsg{text: err.Error(), isErr: true}
+		}
+		f, err := os.OpenFile(base+".csv", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+		if err != nil {
+			return statusMsg{text: err.Error(), isErr: true}
+		}
+		w := csv.NewWriter(f)
+		_ = w.Write([]string{"id", "name", "serial", "state", "reason"})
+		for _, r := range rows {
+			_ = w.Write([]string{r.ID, ops.Clean(r.Name), r.Serial, r.State, r.Reason})
+		}
+		w.Flush()
+		f.Close()
+		return statusMsg{text: "Exported to " + base + ".csv and .json"}
+	}
+}
+
+func (m *jobsModel) setSize(w, h int) {
+	m.list.setSize(w, max(4, h/3))
+	m.results.setSize(w, max(4, h-h/3-10))
+	m.bar.SetWidth(min(70, w-20))
+	m.filter.setWidth(w - 4)
+}
+
+func (m jobsModel) title() string { return "Jobs" }
+
+// progressValue is the share of the job's sendable devices that is done.
+func progressValue(e mass.Event) float64 {
+	total := e.Total - e.Skipped
+	if total <= 0 {
+		return 0
+	}
+	return float64(e.Sent+e.Failed+e.Cancelled) / float64(total)
+}
+
+func (m jobsModel) View() string {
+	st := &m.c.styles
+	top := st.App.Title.Render("Mass-action jobs") + st.App.Subtle.Render(fmt.Sprintf("  %d jobs   %s", len(m.ids), m.list.position()))
+	if m.err != nil {
+		return top + "\n\n  " + st.App.Error.Render("Could not list jobs") + " " + humanError(m.err)
+	}
+	if len(m.ids) == 0 {
+		return top + "\n\n  No jobs yet. Mark devices on a group's members screen (or none for all) and press M to plan one."
+	}
+	var b strings.Builder
+	b.WriteString(top + "\n" + m.list.View(st) + "\n")
+	if m.ask != nil {
+		return b.String() + m.ask.View(st, m.c.width)
+	}
+	j := m.current()
+	if j == nil {
+		b.WriteString(st.App.Subtle.Render("  Not running in this session: d shows per-device results; jamfops mass resume JOB continues an interrupted job.") + "\n")
+	} else {
+		e := j.last
+		b.WriteString(fmt.Sprintf("\n  %s to %s · stage %d of %d\n", st.App.Bold.Render(j.plan.Action.String()), ops.Clean(j.plan.Label), e.Stage+1, max(1, e.Stages)))
+		b.WriteString("  " + m.bar.ViewAs(progressValue(e)) + fmt.Sprintf(" %3.0f%%\n", 100*progressValue(e)))
+		backlog := "off"
+		if j.plan.Knobs.BacklogLimit > 0 {
+			backlog = fmt.Sprintf("~%d pending (limit %d)", e.Backlog, j.plan.Knobs.BacklogLimit)
+		}
+		eta := "—"
+		if d := j.eta(); d > 0 {
+			eta = d.Round(time.Second).String()
+		}
+		b.WriteString(fmt.Sprintf("  sent %s · failed %s · skipped %s · cancelled %s · pending %s · ETA %s\n",
+			st.Status.Completed.Render(formatCount(e.Sent)), st.Status.Failed.Render(formatCount(e.Failed)), formatCount(e.Skipped), formatCount(e.Cancelled),
+			formatCount(e.Pending), eta))
+		b.WriteString(st.App.Subtle.Render(fmt.Sprintf("  rate %.2f/s (ceiling %.1f) · concurrency ≤ %d · backlog guard %s", e.Rate, j.plan.Knobs.Rate, j.plan.Knobs.Concurrency, backlog)) + "\n")
+		state := "running"
+		switch {
+		case j.ended:
+			state = "ended: " + e.Note
+		case j.paused:
+			state = "paused (p resumes)"
+		case e.Kind == mass.EvHold:
+			state = "held: " + e.Note + " (g goes ahead)"
+		case e.Kind == mass.EvWaiting:
+			state = "waiting: " + e.Note
+		}
+		b.WriteString("  " + st.App.Hint.Render(ops.Clean(state)) + "\n")
+	}
+	if m.showRes {
+		b.WriteString(m.results.View(st))
+		if m.filter.active() {
+			b.WriteString("\n" + m.filter.View())
+		}
+	}
+	return b.String()
+}
+
+func (m jobsModel) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Pause, m.keys.GoAhead, m.keys.Cancel, m.keys.Results, m.keys.Export}
+}
+
+func (m jobsModel) FullHelp() [][]key.Binding {
+	t := m.list.keys
+	return [][]key.Binding{m.ShortHelp(), {m.keys.list.Filter}, {t.Up, t.Down}}
+}
+
+// nativeProgress is the terminal progress indicator for the running job on
+// screen, if any.
+func (m jobsModel) nativeProgress() *tea.ProgressBar {
+	j := m.current()
+	if j == nil || j.ended {
+		return nil
+	}
+	state := tea.ProgressBarDefault
+	if j.paused || j.last.Kind == mass.EvHold {
+		state = tea.ProgressBarWarning
+	}
+	return tea.NewProgressBar(state, int(100*progressValue(j.last)))
+}

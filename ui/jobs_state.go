@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/jamfops/jamfops/ops/mass"
+)
+
+// liveJob is a mass action running in this session. Only the root's Update
+// changes it (on jobEventMsg); screens read it.
+type liveJob struct {
+	plan    *mass.Plan
+	journal *mass.Journal
+	runner  *mass.Runner
+	events  chan mass.Event
+	last    mass.Event
+	notes   []string
+	began   time.Time
+	paused  bool
+	ended   bool
+}
+
+// jobEventMsg carries one runner event to the root.
+type jobEventMsg struct {
+	id    string
+	ev    mass.Event
+	close bool
+}
+
+// jobStartedMsg registers a started job with the root.
+type jobStartedMsg struct {
+	job *liveJob
+	err error
+}
+
+// waitJob delivers the job's next event; the root re-arms it until the end.
+func waitJob(id string, ch <-chan mass.Event) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-ch
+		return jobEventMsg{id: id, ev: ev, close: !ok}
+	}
+}
+
+// startJob creates the journal and starts the runner.
+func startJob(ctx context.Context, c *common, p *mass.Plan) tea.Cmd {
+	deps := c.deps
+	return func() tea.Msg {
+		dir := deps.JobsDir
+		if dir == "" {
+			var err error
+			if dir, err = mass.JobsDir(); err != nil {
+				return jobStartedMsg{err: err}
+			}
+		}
+		j, err := mass.CreateJournal(dir, p)
+		if err != nil {
+			return jobStartedMsg{err: err}
+		}
+		_, st, err := mass.ReadJournal(j.Path())
+		if err != nil {
+			return jobStartedMsg{err: err}
+		}
+		r := mass.NewRunner(deps.Jamf, j, deps.Audit)
+		ch := make(chan mass.Event, 64)
+		r.Events = ch
+		job := &liveJob{plan: p, journal: j, runner: r, events: ch, began: time.Now()}
+		go func() {
+			_, _ = r.Run(ctx, p, st)
+			j.Close()
+			close(ch)
+		}()
+		return jobStartedMsg{job: job}
+	}
+}
+
+// applyJobEvent updates a job from an event and says whether to keep listening.
+func (j *liveJob) apply(ev mass.Event, closed bool) bool {
+	if closed {
+		j.ended = true
+		return false
+	}
+	j.last = ev
+	switch ev.Kind {
+	case mass.EvWaiting, mass.EvHold, mass.EvDone:
+		if ev.Note != "" && (len(j.notes) == 0 || j.notes[len(j.notes)-1] != ev.Note) {
+			j.notes = append(j.notes, time.Now().Format("15:04:05")+" "+ev.Note)
+			if len(j.notes) > 50 {
+				j.notes = j.notes[len(j.notes)-50:]
+			}
+		}
+	}
+	if ev.Kind == mass.EvDone {
+		j.ended = true
+	}
+	return true
+}
+
+// eta estimates the time left from the pace so far.
+func (j *liveJob) eta() time.Duration {
+	done := j.last.Sent + j.last.Failed
+	if done == 0 || j.last.Pending == 0 {
+		return 0
+	}
+	per := time.Since(j.began) / time.Duration(done)
+	return per * time.Duration(j.last.Pending)
+}

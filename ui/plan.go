@@ -1,0 +1,377 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
+)
+
+type preflightMsg struct {
+	req  int
+	plan *mass.Plan
+	pf   *mass.Preflight
+	err  error
+}
+
+// planField is one row of the plan form.
+type planField struct {
+	label string
+	value string
+	help  string
+}
+
+const (
+	fAction = iota
+	fBatch
+	fRate
+	fConcurrency
+	fPause
+	fWindow
+	fSkipOffline
+	fSkipPending
+	fMaxFailure
+	fBacklog
+	fStages
+	fAuto
+	fStageWait
+)
+
+func actionChoices() []string { return append([]string{"blank-push"}, mass.BulkCommands()...) }
+
+type planKeyMap struct {
+	Up, Down, Left, Right, Edit, Preflight, Start key.Binding
+}
+
+func defaultPlanKeyMap() planKeyMap {
+	return planKeyMap{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑", "field")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓", "field")),
+		Left:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "change")),
+		Right:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "change")),
+		Edit:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit")),
+		Preflight: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "preflight")),
+		Start:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "start…")),
+	}
+}
+
+// planModel plans a mass action for a set of devices.
+type planModel struct {
+	c       *common
+	keys    planKeyMap
+	label   string
+	devices []ops.Device
+	fields  []planField
+	cursor  int
+	editing bool
+	input   textinput.Model
+	plan    *mass.Plan
+	pf      *mass.Preflight
+	err     error
+	req     int
+	loading bool
+	// confirm: 0 none, 1 y/N, 2 type the count, 3 type the profile name
+	confirm int
+	answer  textinput.Model
+}
+
+func newPlanModel(c *common, devices []ops.Device, label string) planModel {
+	k := mass.DefaultKnobs()
+	m := planModel{c: c, keys: defaultPlanKeyMap(), label: label, devices: devices, input: newInput("", ""), answer: newInput("› ", "")}
+	m.fields = []planField{
+		{"Action", "blank-push", "←/→ to choose"},
+		{"Devices per request", strconv.Itoa(k.BatchSize), "batching several management IDs in one send"},
+		{"Requests per second (ceiling)", fmt.Sprint(k.Rate), "the runner slows down on 429/503 and rising latency"},
+		{"Concurrency", strconv.Itoa(k.Concurrency), "requests at once; Jamf asks for at most 5"},
+		{"Pause between batches", k.Pause.String(), "e.g. 2s"},
+		{"Time window", "", "HH:MM-HH:MM local, empty for any time"},
+		{"Skip offline for more than (days)", strconv.Itoa(k.SkipOfflineDays), "0 never skips"},
+		{"Skip with pending commands ≥", "0", "0 never skips"},
+		{"Stop when failures exceed (%)", fmt.Sprint(k.MaxFailureRate * 100), ""},
+		{"Backlog guard: pause above pending", "0", "0 is off"},
+		{"Stages (cumulative)", "1%,10%,100%", "shares or counts, e.g. 25,10%,100%"},
+		{"Auto-continue healthy stages", "no", "←/→ to toggle"},
+		{"Watch each stage for", k.StageWait.String(), "before the next stage"},
+	}
+	return m
+}
+
+func (m *planModel) load() tea.Cmd { return nil }
+
+// knobs parses the form.
+func (m planModel) knobs() (mass.Action, mass.Knobs, error) {
+	f := func(i int) string { return strings.TrimSpace(m.fields[i].value) }
+	a, err := mass.ParseAction(f(fAction))
+	if err != nil {
+		return a, mass.Knobs{}, err
+	}
+	k := mass.DefaultKnobs()
+	var errs []string
+	atoi := func(i int, dst *int) {
+		n, err := strconv.Atoi(f(i))
+		if err != nil {
+			errs = append(errs, m.fields[i].label+": not a whole number")
+		}
+		*dst = n
+	}
+	atoi(fBatch, &k.BatchSize)
+	atoi(fConcurrency, &k.Concurrency)
+	atoi(fSkipOffline, &k.SkipOfflineDays)
+	atoi(fSkipPending, &k.SkipPendingAtLeast)
+	atoi(fBacklog, &k.BacklogLimit)
+	var perr error
+	if k.Rate, perr = strconv.ParseFloat(f(fRate), 64); perr != nil {
+		errs = append(errs, "rate: not a number")
+	}
+	pct, perr := strconv.ParseFloat(strings.TrimSuffix(f(fMaxFailure), "%"), 64)
+	if perr != nil {
+		errs = append(errs, "failure threshold: not a number")
+	}
+	k.MaxFailureRate = pct / 100
+	if k.Pause, perr = time.ParseDuration(f(fPause)); perr != nil {
+		errs = append(errs, "pause: use a duration like 2s")
+	}
+	if k.StageWait, perr = time.ParseDuration(f(fStageWait)); perr != nil {
+		errs = append(errs, "stage wait: use a duration like 2m")
+	}
+	if w := f(fWindow); w != "" {
+		start, end, ok := strings.Cut(w, "-")
+		if !ok {
+			errs = append(errs, "window: use HH:MM-HH:MM")
+		}
+		k.WindowStart, k.WindowEnd = strings.TrimSpace(start), strings.TrimSpace(end)
+	}
+	k.Stages = nil
+	for _, part := range strings.Split(f(fStages), ",") {
+		part = strings.TrimSpace(part)
+		if v, ok := strings.CutSuffix(part, "%"); ok {
+			share, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				errs = append(errs, "stages: "+part)
+			}
+			k.Stages = append(k.Stages, mass.Stage{Share: share / 100})
+		} else if part != "" {
+			n, err := strconv.Atoi(part)
+			if err != nil {
+				errs = append(errs, "stages: "+part)
+			}
+			k.Stages = append(k.Stages, mass.Stage{Count: n})
+		}
+	}
+	k.AutoContinue = f(fAuto) == "yes"
+	if len(errs) > 0 {
+		return a, k, fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return a, k, k.Validate()
+}
+
+func (m *planModel) preflight() tea.Cmd {
+	a, k, err := m.knobs()
+	if err != nil {
+		m.err = err
+		return nil
+	}
+	m.req++
+	m.loading, m.err, m.plan, m.pf = true, nil, nil, nil
+	req, client, ctx, devs, label, server := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.devices, m.label, m.c.deps.Jamf.BaseURL()
+	return func() tea.Msg {
+		p, pf, err := mass.Build(ctx, client, mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs})
+		return preflightMsg{req: req, plan: p, pf: pf, err: err}
+	}
+}
+
+func (m planModel) capturing() bool { return m.editing || m.confirm > 0 }
+
+func (m planModel) Update(msg tea.Msg) (planModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case preflightMsg:
+		if msg.req == m.req {
+			m.loading, m.plan, m.pf, m.err = false, msg.plan, msg.pf, msg.err
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		if m.confirm > 0 {
+			return m.handleConfirm(msg)
+		}
+		if m.editing {
+			switch msg.String() {
+			case "enter":
+				m.fields[m.cursor].value = m.input.Value()
+				m.editing, m.plan, m.pf = false, nil, nil
+				m.input.Blur()
+				return m, nil
+			case "esc":
+				m.editing = false
+				m.input.Blur()
+				return m, nil
+			}
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return m, cmd
+		}
+		switch {
+		case key.Matches(msg, m.keys.Up):
+			m.cursor = max(0, m.cursor-1)
+		case key.Matches(msg, m.keys.Down):
+			m.cursor = min(len(m.fields)-1, m.cursor+1)
+		case key.Matches(msg, m.keys.Left), key.Matches(msg, m.keys.Right):
+			step := 1
+			if key.Matches(msg, m.keys.Left) {
+				step = -1
+			}
+			switch m.cursor {
+			case fAction:
+				choices := actionChoices()
+				i := slices.Index(choices, m.fields[fAction].value)
+				m.fields[fAction].value = choices[(i+step+len(choices))%len(choices)]
+			case fAuto:
+				if m.fields[fAuto].value == "yes" {
+					m.fields[fAuto].value = "no"
+				} else {
+					m.fields[fAuto].value = "yes"
+				}
+			}
+			m.plan, m.pf = nil, nil
+		case key.Matches(msg, m.keys.Edit):
+			if m.cursor != fAction && m.cursor != fAuto {
+				m.editing = true
+				m.input.SetValue(m.fields[m.cursor].value)
+				m.input.CursorEnd()
+				return m, m.input.Focus()
+			}
+		case key.Matches(msg, m.keys.Preflight):
+			return m, m.preflight()
+		case key.Matches(msg, m.keys.Start):
+			if why := m.c.writeBlocked(); why != "" {
+				return m, reportError(fmt.Errorf("mass actions are not available: %s", why))
+			}
+			if m.plan == nil || m.pf == nil {
+				return m, reportError(fmt.Errorf("run the preflight first (P): it freezes the target list"))
+			}
+			if len(m.pf.Missing) > 0 {
+				return m, reportError(fmt.Errorf("the credential lacks %s", quoteJoin(m.pf.Missing)))
+			}
+			if m.pf.Send == 0 {
+				return m, reportError(fmt.Errorf("every target is skipped; nothing to send"))
+			}
+			m.confirm = 1
+			if m.plan.Action.Destructive() {
+				m.confirm = 2
+				m.answer.SetValue("")
+				return m, m.answer.Focus()
+			}
+		}
+	}
+	return m, nil
+}
+
+func (m planModel) handleConfirm(msg tea.KeyPressMsg) (planModel, tea.Cmd) {
+	if m.confirm == 1 {
+		m.confirm = 0
+		if msg.String() != "y" {
+			return m, reportInfo("Cancelled: nothing was sent.")
+		}
+		return m, startJob(m.c.deps.Ctx, m.c, m.plan)
+	}
+	switch msg.String() {
+	case "esc":
+		m.confirm = 0
+		m.answer.Blur()
+		return m, reportInfo("Cancelled: nothing was sent.")
+	case "enter":
+		v := strings.TrimSpace(m.answer.Value())
+		if m.confirm == 2 {
+			if v != strconv.Itoa(m.pf.Send) {
+				m.confirm = 0
+				return m, reportInfo("Cancelled: the count did not match; nothing was sent.")
+			}
+			m.confirm = 3
+			m.answer.SetValue("")
+			return m, nil
+		}
+		m.confirm = 0
+		m.answer.Blur()
+		if v != m.c.deps.Profile {
+			return m, reportInfo("Cancelled: the profile name did not match; nothing was sent.")
+		}
+		return m, startJob(m.c.deps.Ctx, m.c, m.plan)
+	}
+	var cmd tea.Cmd
+	m.answer, cmd = m.answer.Update(msg)
+	return m, cmd
+}
+
+func (m *planModel) setSize(w, h int) { m.input.SetWidth(min(40, w-40)); m.answer.SetWidth(30) }
+
+func (m planModel) title() string { return "Plan · " + ops.Clean(m.label) }
+
+func (m planModel) View() string {
+	st := &m.c.styles
+	var b strings.Builder
+	b.WriteString(st.App.Title.Render("Plan a mass action") + st.App.Subtle.Render(fmt.Sprintf(" · %s devices of %s", formatCount(len(m.devices)), ops.Clean(m.label))) + "\n\n")
+	for i, f := range m.fields {
+		val := f.value
+		if val == "" {
+			val = "—"
+		}
+		if i == m.cursor && m.editing {
+			val = m.input.View()
+		}
+		line := fmt.Sprintf("%-36s %s", f.label, val)
+		if i == m.cursor {
+			line = st.Table.Selected.Render(fit(line, min(m.c.width-4, 70), false)) + " " + st.App.Subtle.Render(f.help)
+		}
+		b.WriteString("  " + line + "\n")
+	}
+	b.WriteString("\n")
+	switch {
+	case m.loading:
+		b.WriteString("  Preflight: resolving targets, skip rules and privileges…\n")
+	case m.err != nil:
+		b.WriteString("  " + st.App.Error.Render("Cannot plan") + " " + humanError(m.err) + "\n")
+	case m.pf != nil:
+		pf := m.pf
+		b.WriteString(st.App.Bold.Render("  Preflight (nothing sent yet)") + "\n")
+		b.WriteString(fmt.Sprintf("  %s devices: %s online, %s offline · %s to send, %s skipped\n", formatCount(pf.Total), formatCount(pf.Online),
+			formatCount(pf.Offline), formatCount(pf.Send), formatCount(pf.Total-pf.Send)))
+		for _, why := range ops.SortedByCount(pf.Skipped) {
+			b.WriteString(fmt.Sprintf("    skipped %s: %s\n", formatCount(pf.Skipped[why]), why))
+		}
+		b.WriteString(fmt.Sprintf("  %s requests in stages %v · about %s at the ceiling\n", formatCount(pf.Requests), pf.StageSizes, pf.Estimate.Round(time.Second)))
+		privs := "privileges: " + strings.Join(pf.Privileges, ", ")
+		if len(pf.Missing) > 0 {
+			b.WriteString("  " + st.App.Error.Render(privs+" — MISSING "+strings.Join(pf.Missing, ", ")) + "\n")
+		} else {
+			b.WriteString("  " + st.App.Info.Render(privs+" — held") + "\n")
+		}
+	default:
+		b.WriteString(st.App.Subtle.Render("  P runs the preflight: it freezes the exact target list and sends nothing.") + "\n")
+	}
+	switch m.confirm {
+	case 1:
+		c := confirmation{title: fmt.Sprintf("Send %s to %s devices of %s?", m.plan.Action, formatCount(m.pf.Send), ops.Clean(m.label)),
+			lines: []string{fmt.Sprintf("%d requests, stages %v, at most %.1f requests a second.", m.pf.Requests, m.pf.StageSizes, m.plan.Knobs.Rate)}}
+		b.WriteString(c.View(st, m.c.width))
+	case 2, 3:
+		what := fmt.Sprintf("%s is destructive. Type the number of devices (%s) and enter:", m.plan.Action, formatCount(m.pf.Send))
+		if m.confirm == 3 {
+			what = fmt.Sprintf("Now type the profile name (%s) and enter:", ops.Clean(m.c.deps.Profile))
+		}
+		b.WriteString(st.App.Box.Render(st.App.Title.Render(what) + "\n" + m.answer.View() + "\n" + st.App.Subtle.Render("esc cancels")))
+	}
+	return b.String()
+}
+
+func (m planModel) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Up, m.keys.Left, m.keys.Edit, m.keys.Preflight, m.c.gated(m.keys.Start)}
+}
+
+func (m planModel) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
