@@ -35,7 +35,7 @@ func (f *massFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.group, "group", "", "target a group's members (ID or name)")
 	fs.StringVar(&f.kind, "kind", "", "computer or mobile, for --group IDs and inventory IDs in --devices")
 	fs.StringVar(&f.devicesFile, "devices", "", "target the devices listed in a file (serials or inventory IDs, one a line)")
-	fs.StringVar(&f.command, "command", "", "blank-push or a command type: "+strings.Join(mass.BulkCommands(), ", "))
+	fs.StringVar(&f.command, "command", "", "blank-push, flush-pending, flush-failed, flush-both, or a command type: "+strings.Join(mass.BulkCommands(), ", "))
 	fs.IntVar(&f.knobs.BatchSize, "batch", f.knobs.BatchSize, "devices per request")
 	fs.Float64Var(&f.knobs.Rate, "rate", f.knobs.Rate, "most requests per second")
 	fs.IntVar(&f.knobs.Concurrency, "concurrency", f.knobs.Concurrency, "most requests at once (≤ 5)")

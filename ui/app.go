@@ -58,7 +58,7 @@ func (m Model) Init() tea.Cmd {
 		p, err := client.Auth.Privileges(ctx)
 		return connectedMsg{version: v, privs: p, err: err}
 	}
-	return tea.Batch(tea.RequestBackgroundColor, connect, m.initCmd)
+	return tea.Batch(tea.RequestBackgroundColor, connect, m.initCmd, unfinishedJobs(m.c.deps.JobsDir))
 }
 
 func (m Model) top() screen { return m.stack[len(m.stack)-1] }

@@ -33,6 +33,7 @@ type jobDetailMsg struct {
 
 type jobsKeyMap struct {
 	Pause, Cancel, GoAhead, Export, Results key.Binding
+	Resume                                  key.Binding
 	list                                    listKeyMap
 }
 
@@ -43,6 +44,7 @@ func defaultJobsKeyMap() jobsKeyMap {
 		GoAhead: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go ahead")),
 		Export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV+JSON")),
 		Results: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "per-device results")),
+		Resume:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume interrupted job")),
 		list:    defaultListKeyMap(),
 	}
 }
@@ -263,6 +265,17 @@ func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, m.keys.Export):
 			return m, m.export()
+		case key.Matches(msg, m.keys.Resume) && j == nil:
+			if why := m.c.writeBlocked(); why != "" {
+				return m, reportError(fmt.Errorf("resuming is not available: %s", why))
+			}
+			for _, d := range m.disk {
+				if d.Plan.ID == m.list.selectedID() {
+					m.selected = d.Plan.ID
+					return m, resumeJob(m.c.deps.Ctx, m.c, d.Path)
+				}
+			}
+			return m, nil
 		case key.Matches(msg, m.keys.list.Filter) && m.showRes:
 			return m, m.filter.start()
 		}
@@ -394,7 +407,7 @@ func (m jobsModel) View() string {
 }
 
 func (m jobsModel) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Pause, m.keys.GoAhead, m.keys.Cancel, m.keys.Results, m.keys.Export}
+	return []key.Binding{m.keys.Pause, m.keys.GoAhead, m.keys.Cancel, m.c.gated(m.keys.Resume), m.keys.Results, m.keys.Export}
 }
 
 func (m jobsModel) FullHelp() [][]key.Binding {

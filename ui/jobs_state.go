@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -73,6 +75,61 @@ func startJob(ctx context.Context, c *common, p *mass.Plan) tea.Cmd {
 			close(ch)
 		}()
 		return jobStartedMsg{job: job}
+	}
+}
+
+// resumeJob reopens an interrupted or held job from its journal.
+func resumeJob(ctx context.Context, c *common, path string) tea.Cmd {
+	deps := c.deps
+	return func() tea.Msg {
+		j, p, st, err := mass.OpenJournal(path)
+		if err != nil {
+			return jobStartedMsg{err: err}
+		}
+		if st.Ended != "" {
+			j.Close()
+			return jobStartedMsg{err: fmt.Errorf("job %s already ended: %s", p.ID, st.Ended)}
+		}
+		if strings.TrimSuffix(p.Server, "/") != strings.TrimSuffix(deps.Jamf.BaseURL(), "/") {
+			j.Close()
+			return jobStartedMsg{err: fmt.Errorf("job %s was planned for %s, not this server", p.ID, p.Server)}
+		}
+		r := mass.NewRunner(deps.Jamf, j, deps.Audit)
+		ch := make(chan mass.Event, 64)
+		r.Events = ch
+		job := &liveJob{plan: p, journal: j, runner: r, events: ch, began: time.Now()}
+		go func() {
+			_, _ = r.Run(ctx, p, st)
+			j.Close()
+			close(ch)
+		}()
+		return jobStartedMsg{job: job}
+	}
+}
+
+// unfinishedJobs tells the user, at start, of jobs a crash or a hold left.
+func unfinishedJobs(dir string) tea.Cmd {
+	return func() tea.Msg {
+		if dir == "" {
+			var err error
+			if dir, err = mass.JobsDir(); err != nil {
+				return nil
+			}
+		}
+		jobs, err := mass.ListJobs(dir)
+		if err != nil {
+			return nil
+		}
+		n := 0
+		for _, j := range jobs {
+			if j.State.Ended == "" {
+				n++
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		return statusMsg{text: fmt.Sprintf("%d mass-action job(s) did not finish (interrupted or held): :jobs, then R to resume.", n)}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/ops/mass"
 )
 
 // planFor opens the plan screen for all members of the first group.
@@ -127,5 +128,37 @@ func TestReadOnlyOffersNoMassAction(t *testing.T) {
 	m = press(t, m, "enter", "M")
 	if _, ok := topOf(m).(planModel); ok || !strings.Contains(m.(Model).status, "read-only") {
 		t.Fatalf("read-only M opened %T, status %q", topOf(m), m.(Model).status)
+	}
+}
+
+func TestConsoleResumesAnInterruptedJob(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{Computers: 60, MobileDevices: 10}, "", "")
+	f.deps.JobsDir = t.TempDir()
+	// A job planned and saved (as with mass run --save) but never run.
+	m := planFor(t, f)
+	m = setField(t, m, fStages, "100%")
+	m = setField(t, m, fSkipOffline, "0")
+	m = setField(t, m, fRate, "50")
+	m = press(t, m, "P")
+	p := topOf(m).(planModel)
+	j, err := mass.CreateJournal(f.deps.JobsDir, p.plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	// A new console notices it and resumes it with R.
+	m2 := start(t, f.deps, 140, 45)
+	if st := m2.(Model).status; !strings.Contains(st, "did not finish") {
+		t.Fatalf("start status %q", st)
+	}
+	m2 = press(t, m2, ":")
+	m2 = typeText(t, m2, "jobs")
+	m2 = press(t, m2, "enter", "R")
+	if live := topOf(m2).(jobsModel).current(); live == nil || !live.ended || live.last.Sent != 60 {
+		t.Fatalf("resumed job %+v", live)
+	}
+	if n := f.srv.Log().Requests("POST /api/v2/mdm/blank-push"); n != 2 {
+		t.Fatalf("%d blank-push requests, want 2", n)
 	}
 }

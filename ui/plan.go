@@ -45,7 +45,9 @@ const (
 	fStageWait
 )
 
-func actionChoices() []string { return append([]string{"blank-push"}, mass.BulkCommands()...) }
+func actionChoices() []string {
+	return append([]string{"blank-push", "flush-failed", "flush-pending", "flush-both"}, mass.BulkCommands()...)
+}
 
 type planKeyMap struct {
 	Up, Down, Left, Right, Edit, Preflight, Start key.Binding

@@ -100,6 +100,9 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 		pf.Estimate += time.Duration(p.Stages-1) * req.Knobs.StageWait
 	}
 	p.Privilege = []string{jamf.PrivViewMDMCommands}
+	if req.Action.Kind == KindFlush {
+		p.Privilege = []string{jamf.PrivFlushMDMCommands}
+	}
 	if req.Action.Kind == KindCommand {
 		if priv := jamf.CommandPrivilege(platform, req.Action.CommandType); priv != "" {
 			p.Privilege = append(p.Privilege, priv)

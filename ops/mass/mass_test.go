@@ -420,3 +420,20 @@ func TestResumeVerifiesInsteadOfResending(t *testing.T) {
 		t.Fatalf("jobs %+v", jobs)
 	}
 }
+
+func TestFlushAsAMassAction(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, jamftest.Options{Computers: 200}, "", "")
+	devs := append(e.devices(t, true), e.devices(t, false)...)
+	_, _, events, done := e.start(t, devs, "flush-failed", fast())
+	if end := waitDone(t, events, done); end.Note != "done" || end.Sent != len(devs) {
+		t.Fatalf("end %+v", end)
+	}
+	failed, _, err := e.c.MDM.ListCommands(context.Background(), &jamf.ListOptions{Filter: jamf.Eq("status", "Error")})
+	if err != nil || len(failed) != 0 {
+		t.Fatalf("%d failed commands left, %v", len(failed), err)
+	}
+	if n := e.srv.Log().Requests("DELETE /JSSResource/commandflush/{idtype}/id/{id}/status/{status}"); n != 20 {
+		t.Fatalf("%d flush requests for 200 devices in batches of 10", n)
+	}
+}

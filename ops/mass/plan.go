@@ -21,6 +21,7 @@ import (
 const (
 	KindCommand   = "command"
 	KindBlankPush = "blankpush"
+	KindFlush     = "flush"
 )
 
 // Action is what a job sends.
@@ -29,12 +30,17 @@ type Action struct {
 	// CommandType is the Jamf command type for KindCommand (RESTART_DEVICE…).
 	CommandType string         `json:"commandType,omitempty"`
 	Fields      map[string]any `json:"fields,omitempty"`
+	// FlushStatus is what KindFlush removes: Pending, Failed or Pending+Failed.
+	FlushStatus jamf.FlushStatus `json:"flushStatus,omitempty"`
 }
 
 // String names the action for people.
 func (a Action) String() string {
-	if a.Kind == KindBlankPush {
+	switch a.Kind {
+	case KindBlankPush:
 		return "blank push"
+	case KindFlush:
+		return "flush " + strings.ToLower(string(a.FlushStatus))
 	}
 	return a.CommandType
 }
@@ -55,18 +61,26 @@ func (a Action) Destructive() bool {
 	return false
 }
 
-// ParseAction reads "blank-push" or a command type.
+// ParseAction reads "blank-push", "flush-pending", "flush-failed",
+// "flush-both" or a command type.
 func ParseAction(s string) (Action, error) {
 	u := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "-", "_"))
-	if u == "BLANK_PUSH" || u == "BLANKPUSH" {
+	switch u {
+	case "BLANK_PUSH", "BLANKPUSH":
 		return Action{Kind: KindBlankPush}, nil
+	case "FLUSH_PENDING":
+		return Action{Kind: KindFlush, FlushStatus: jamf.FlushPending}, nil
+	case "FLUSH_FAILED":
+		return Action{Kind: KindFlush, FlushStatus: jamf.FlushFailed}, nil
+	case "FLUSH_BOTH":
+		return Action{Kind: KindFlush, FlushStatus: jamf.FlushPendingAndFailed}, nil
 	}
 	for _, c := range BulkCommands() {
 		if c == u {
 			return Action{Kind: KindCommand, CommandType: u}, nil
 		}
 	}
-	return Action{}, fmt.Errorf("unknown action %q (blank-push or one of %s)", s, strings.Join(BulkCommands(), ", "))
+	return Action{}, fmt.Errorf("unknown action %q (blank-push, flush-pending, flush-failed, flush-both or one of %s)", s, strings.Join(BulkCommands(), ", "))
 }
 
 // Stage is one step of a rollout. Share and Count are cumulative: how

@@ -66,6 +66,26 @@ type Runner struct {
 	baseline time.Duration
 	samples  int
 	backlog  int
+	notUntil time.Time // the server asked for a pause (Retry-After)
+}
+
+// holdOff delays the next dispatch until the server's Retry-After passes.
+func (r *Runner) holdOff(d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if until := time.Now().Add(d); until.After(r.notUntil) {
+		r.notUntil = until
+	}
+}
+
+func (r *Runner) waitHoldOff(ctx context.Context) error {
+	r.mu.Lock()
+	d := time.Until(r.notUntil)
+	r.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	return sleepCtx(ctx, d)
 }
 
 // NewRunner returns a runner for a journal.
@@ -199,8 +219,8 @@ func (x *run) settleUnknown(ctx context.Context) error {
 func (x *run) verify(ctx context.Context, idx []int) (map[int]bool, error) {
 	found := map[int]bool{}
 	if x.p.Action.Kind != KindCommand {
-		// A blank push leaves no trace; treat an unknown push as done
-		// rather than push twice.
+		// A blank push leaves no trace, and a flush is idempotent: treat an
+		// unknown one as done rather than push or flush twice.
 		for _, i := range idx {
 			found[i] = true
 		}
@@ -266,6 +286,10 @@ func (x *run) runStage(ctx context.Context, stage int) error {
 			if err := x.gate(ctx, stage); err != nil || x.stopped() {
 				wg.Wait()
 				return err
+			}
+			if err := x.r.waitHoldOff(ctx); err != nil {
+				wg.Wait()
+				return nil
 			}
 			if err := x.r.limiter.Wait(ctx); err != nil {
 				wg.Wait()
@@ -394,10 +418,25 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	began := time.Now()
 	var errUUIDs []string
 	var err error
-	if x.p.Action.Kind == KindBlankPush {
+	switch x.p.Action.Kind {
+	case KindBlankPush:
 		errUUIDs, _, err = x.r.Client.MDM.BlankPush(rctx, ids)
-	} else {
+	case KindFlush:
+		inv := make([]string, len(idx))
+		for k, i := range idx {
+			inv[k] = x.p.Targets[i].Device.ID
+		}
+		target := jamf.FlushComputers
+		if x.p.Platform == string(jamf.PlatformMobile) {
+			target = jamf.FlushMobileDevices
+		}
+		_, err = x.r.Client.MDM.Flush(rctx, target, inv, x.p.Action.FlushStatus)
+	default:
 		_, _, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
+	}
+	var rlWait *jamf.RateLimitError
+	if errors.As(err, &rlWait) && rlWait.RetryAfter > 0 {
+		x.r.holdOff(rlWait.RetryAfter)
 	}
 	x.adapt(time.Since(began), err)
 	outcomes, reasons := make([]string, len(idx)), make([]string, len(idx))
