@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/term"
+
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
@@ -354,15 +356,34 @@ func driveJob(ctx context.Context, env *cliEnv, c *jamf.Client, j *mass.Journal,
 		done <- err
 	}()
 	batch := 0
+	tty := false
+	if f, ok := env.stderr.(*os.File); ok {
+		tty = term.IsTerminal(f.Fd())
+	}
 	for e := range events {
 		switch e.Kind {
 		case mass.EvProgress:
 			batch++
+			if tty {
+				// One line redrawn in place: a progress bar.
+				done := e.Sent + e.Failed + e.Cancelled
+				total := max(1, e.Total-e.Skipped)
+				filled := 30 * done / total
+				fmt.Fprintf(env.stderr, "\r[%s%s] %3d%% sent %d failed %d pending %d · %.2f req/s ",
+					strings.Repeat("█", filled), strings.Repeat("░", 30-filled), 100*done/total, e.Sent, e.Failed, e.Pending, e.Rate)
+				continue
+			}
 			fmt.Fprintf(env.stderr, "batch %d · stage %d/%d · sent %d failed %d pending %d of %d · %.2f req/s\n",
 				batch, e.Stage+1, e.Stages, e.Sent, e.Failed, e.Pending, e.Total, e.Rate)
 		case mass.EvWaiting, mass.EvHold:
+			if tty {
+				fmt.Fprintln(env.stderr)
+			}
 			fmt.Fprintf(env.stderr, "waiting: %s\n", e.Note)
 		}
+	}
+	if tty {
+		fmt.Fprintln(env.stderr)
 	}
 	runErr := <-done
 	if final == nil {
