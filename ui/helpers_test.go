@@ -53,7 +53,7 @@ func newFixture(t *testing.T, opts jamftest.Options, clientID, secret string) fi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{srv: srv, clock: clock, deps: Deps{Ctx: t.Context(), Jamf: c, Audit: audit, Profile: "test", Now: clock.Now}}
+	return fixture{srv: srv, clock: clock, deps: Deps{Ctx: t.Context(), Jamf: c, Audit: audit, Profile: "test", Now: clock.Now, JobsDir: t.TempDir()}}
 }
 
 // drive runs cmd and every command it leads to, feeding each message to

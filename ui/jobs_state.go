@@ -90,11 +90,20 @@ func resumeJob(ctx context.Context, c *common, path string) tea.Cmd {
 			j.Close()
 			return jobStartedMsg{err: fmt.Errorf("job %s already ended: %s", p.ID, st.Ended)}
 		}
-		if strings.TrimSuffix(p.Server, "/") != strings.TrimSuffix(deps.Jamf.BaseURL(), "/") {
+		server := deps.Jamf.BaseURL()
+		if p.Action.Kind == mass.KindRisk {
+			if deps.JSC == nil {
+				j.Close()
+				return jobStartedMsg{err: fmt.Errorf("job %s changes JSC risk, and JSC is not configured", p.ID)}
+			}
+			server = deps.JSC.BaseURL()
+		}
+		if strings.TrimSuffix(p.Server, "/") != strings.TrimSuffix(server, "/") {
 			j.Close()
 			return jobStartedMsg{err: fmt.Errorf("job %s was planned for %s, not this server", p.ID, p.Server)}
 		}
 		r := mass.NewRunner(deps.Jamf, j, deps.Audit)
+		r.JSC = deps.JSC
 		ch := make(chan mass.Event, 64)
 		r.Events = ch
 		job := &liveJob{plan: p, journal: j, runner: r, events: ch, began: time.Now()}

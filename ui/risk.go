@@ -14,6 +14,7 @@ import (
 
 	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
 )
 
 type riskLoadedMsg struct {
@@ -496,34 +497,84 @@ func (m riskModel) askReason() (riskModel, tea.Cmd) {
 	return m, m.reason.Focus()
 }
 
-// run starts the change; progress arrives over a channel.
+// run starts the change as a journaled mass-action job (resumable from
+// :jobs after a crash); progress arrives over a channel.
 func (m riskModel) run() (riskModel, tea.Cmd) {
 	m.stage, m.done, m.total = riskRunning, 0, len(m.targets)
 	ch := make(chan riskEvent, 1)
 	m.events = ch
-	actor := ops.RiskActor{JSC: m.c.deps.JSC, Audit: m.c.deps.Audit, Server: m.c.deps.Profile}
-	actor.Progress = func(done, total int) {
-		select {
-		case ch <- riskEvent{done: done, total: total}:
-		default:
-		}
+	deps, targets, action, level, reason := m.c.deps, m.targets, m.action, m.target, m.lastWhy
+	if action == "reset" {
+		level = ""
 	}
-	ctx, targets, action, level, reason := m.c.deps.Ctx, m.targets, m.action, m.target, m.lastWhy
 	go func() {
-		var out []ops.RiskOutcome
-		var err error
-		if action == "reset" {
-			out, err = actor.Reset(ctx, targets, reason)
-		} else {
-			out, err = actor.Set(ctx, targets, level, reason)
-		}
+		outcomes, err := runRiskJob(deps, targets, level, reason, func(done, total int) {
+			select {
+			case ch <- riskEvent{done: done, total: total}:
+			default:
+			}
+		})
 		select {
 		case <-ch:
 		default:
 		}
-		ch <- riskEvent{outcomes: out, err: err, final: true}
+		ch <- riskEvent{outcomes: outcomes, err: err, final: true}
 	}()
 	return m, waitRisk(ch)
+}
+
+// runRiskJob plans, journals and runs a risk change, and reports each
+// device's outcome.
+func runRiskJob(deps Deps, targets []ops.RiskDevice, level jsc.Level, reason string, progress func(done, total int)) ([]ops.RiskOutcome, error) {
+	k := mass.RiskKnobs()
+	k.BatchSize = deps.JSC.BatchSize()
+	p, pf, err := mass.BuildRisk(deps.JSC, mass.RiskRequest{Server: deps.JSC.BaseURL(), Label: fmt.Sprintf("%d JSC devices", len(targets)),
+		Level: level, Reason: reason, Knobs: k, Devices: targets})
+	if err != nil {
+		return nil, err
+	}
+	if len(pf.Missing) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(pf.Missing, "; "))
+	}
+	dir := deps.JobsDir
+	if dir == "" {
+		if dir, err = mass.JobsDir(); err != nil {
+			return nil, err
+		}
+	}
+	j, err := mass.CreateJournal(dir, p)
+	if err != nil {
+		return nil, err
+	}
+	defer j.Close()
+	_, st, err := mass.ReadJournal(j.Path())
+	if err != nil {
+		return nil, err
+	}
+	r := mass.NewRunner(deps.Jamf, j, deps.Audit)
+	r.JSC = deps.JSC
+	events := make(chan mass.Event, 16)
+	r.Events = events
+	go func() {
+		for e := range events {
+			if e.Kind == mass.EvProgress {
+				progress(e.Sent+e.Failed, e.Total)
+			}
+		}
+	}()
+	final, err := r.Run(deps.Ctx, p, st)
+	close(events)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ops.RiskOutcome, len(targets))
+	for i, t := range targets {
+		out[i] = ops.RiskOutcome{Device: t}
+		if s := final.Targets[i]; s != mass.StateSent {
+			out[i].Err = fmt.Errorf("%s: %s", s, final.Reasons[i])
+		}
+	}
+	return out, nil
 }
 
 func waitRisk(ch <-chan riskEvent) tea.Cmd { return func() tea.Msg { return <-ch } }

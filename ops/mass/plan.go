@@ -32,6 +32,9 @@ type Action struct {
 	Fields      map[string]any `json:"fields,omitempty"`
 	// FlushStatus is what KindFlush removes: Pending, Failed or Pending+Failed.
 	FlushStatus jamf.FlushStatus `json:"flushStatus,omitempty"`
+	// RiskLevel is the JSC level KindRisk pins ("" resets); Reason is why.
+	RiskLevel string `json:"riskLevel,omitempty"`
+	Reason    string `json:"reason,omitempty"`
 }
 
 // String names the action for people.
@@ -41,6 +44,11 @@ func (a Action) String() string {
 		return "blank push"
 	case KindFlush:
 		return "flush " + strings.ToLower(string(a.FlushStatus))
+	case KindRisk:
+		if a.RiskLevel == "" {
+			return "risk reset"
+		}
+		return "risk set " + a.RiskLevel
 	}
 	return a.CommandType
 }

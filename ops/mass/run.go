@@ -12,6 +12,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/ops"
 )
 
@@ -43,7 +44,9 @@ var ErrHeld = errors.New("held for a go-ahead")
 
 // Runner sends a plan's batches. Create it with NewRunner.
 type Runner struct {
-	Client  *jamf.Client
+	Client *jamf.Client
+	// JSC changes risk for KindRisk jobs.
+	JSC     *jsc.Client
 	Journal *Journal
 	Audit   *ops.AuditLog
 	// Events, if set, receives progress (dropped when the reader is slow)
@@ -218,6 +221,11 @@ func (x *run) settleUnknown(ctx context.Context) error {
 // verify reports which targets already hold this job's command.
 func (x *run) verify(ctx context.Context, idx []int) (map[int]bool, error) {
 	found := map[int]bool{}
+	if x.p.Action.Kind == KindRisk {
+		// Setting a level is idempotent: an unknown change is simply sent
+		// again (found stays empty).
+		return found, nil
+	}
 	if x.p.Action.Kind != KindCommand {
 		// A blank push leaves no trace, and a flush is idempotent: treat an
 		// unknown one as done rather than push or flush twice.
@@ -410,6 +418,16 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	ids := make([]string, len(idx))
 	for k, i := range idx {
 		ids[k] = x.p.Targets[i].Device.ManagementID
+	}
+	if x.p.Action.Kind == KindRisk {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
+		defer cancel()
+		outcomes, reasons, reqIDs := x.sendRisk(rctx, ids)
+		if err := x.result(seq, idx, outcomes, reasons); err != nil {
+			return err
+		}
+		x.checkFailureRate()
+		return x.auditRisk(idx, outcomes, reasons, reqIDs)
 	}
 	// Cancelling the job must not abort a request already on its way: it
 	// gets its own deadline.
