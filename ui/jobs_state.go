@@ -65,17 +65,24 @@ func startJob(ctx context.Context, c *common, p *mass.Plan) tea.Cmd {
 		if err != nil {
 			return jobStartedMsg{err: err}
 		}
-		r := mass.NewRunner(deps.Jamf, j, deps.Audit)
-		ch := make(chan mass.Event, 64)
-		r.Events = ch
-		job := &liveJob{plan: p, journal: j, runner: r, events: ch, began: time.Now()}
-		go func() {
-			_, _ = r.Run(ctx, p, st)
-			j.Close()
-			close(ch)
-		}()
-		return jobStartedMsg{job: job}
+		return jobStartedMsg{job: launch(ctx, deps, j, p, st)}
 	}
+}
+
+// launch runs a job's runner in the background; its events end when the
+// run does.
+func launch(ctx context.Context, deps Deps, j *mass.Journal, p *mass.Plan, st *mass.State) *liveJob {
+	r := mass.NewRunner(deps.Jamf, j, deps.Audit)
+	r.JSC = deps.JSC
+	ch := make(chan mass.Event, 64)
+	r.Events = ch
+	job := &liveJob{plan: p, journal: j, runner: r, events: ch, began: time.Now()}
+	go func() {
+		_, _ = r.Run(ctx, p, st)
+		j.Close()
+		close(ch)
+	}()
+	return job
 }
 
 // resumeJob reopens an interrupted or held job from its journal.
@@ -102,17 +109,7 @@ func resumeJob(ctx context.Context, c *common, path string) tea.Cmd {
 			j.Close()
 			return jobStartedMsg{err: fmt.Errorf("job %s was planned for %s, not this server", p.ID, p.Server)}
 		}
-		r := mass.NewRunner(deps.Jamf, j, deps.Audit)
-		r.JSC = deps.JSC
-		ch := make(chan mass.Event, 64)
-		r.Events = ch
-		job := &liveJob{plan: p, journal: j, runner: r, events: ch, began: time.Now()}
-		go func() {
-			_, _ = r.Run(ctx, p, st)
-			j.Close()
-			close(ch)
-		}()
-		return jobStartedMsg{job: job}
+		return jobStartedMsg{job: launch(ctx, deps, j, p, st)}
 	}
 }
 
