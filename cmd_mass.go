@@ -39,7 +39,7 @@ func (f *massFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.devicesFile, "devices", "", "target the devices listed in a file (serials or inventory IDs, one a line)")
 	fs.StringVar(&f.command, "command", "", "blank-push, flush-pending, flush-failed, flush-both, or a command type: "+strings.Join(mass.BulkCommands(), ", "))
 	fs.IntVar(&f.knobs.BatchSize, "batch", f.knobs.BatchSize, "devices per request")
-	fs.Float64Var(&f.knobs.Rate, "rate", f.knobs.Rate, "most requests per second")
+	fs.Float64Var(&f.knobs.Rate, "rate", f.knobs.Rate, "ceiling of requests per second (the runner starts at 1 and climbs while the server keeps up)")
 	fs.IntVar(&f.knobs.Concurrency, "concurrency", f.knobs.Concurrency, "most requests at once (≤ 5)")
 	fs.DurationVar(&f.knobs.Pause, "pause", f.knobs.Pause, "wait between batches")
 	fs.StringVar(&f.window, "window", "", "send only between local times, e.g. 17:00-07:00")

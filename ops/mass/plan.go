@@ -131,11 +131,13 @@ type Knobs struct {
 	StageWait time.Duration `json:"stageWait"`
 }
 
-// DefaultKnobs are the safe defaults: 50 devices a request, 2 requests a
-// second, 2 at a time, skip devices offline for 30 days, stop at 20 %
-// failures, a 1 % / 10 % / rest rollout that waits for a go-ahead.
+// DefaultKnobs are the safe defaults: 50 devices a request, a ceiling of
+// 10 requests a second reached by a slow start (the runner begins at one a
+// second and climbs only while answers stay fast), 2 at a time, skip
+// devices offline for 30 days, stop at 20 % failures, and a 1 % / 10 % /
+// rest rollout that waits for a go-ahead after each stage.
 func DefaultKnobs() Knobs {
-	return Knobs{BatchSize: 50, Rate: 2, Concurrency: 2, SkipOfflineDays: 30, MaxFailureRate: 0.2,
+	return Knobs{BatchSize: 50, Rate: 10, Concurrency: 2, SkipOfflineDays: 30, MaxFailureRate: 0.2,
 		Stages: []Stage{{Share: 0.01}, {Share: 0.10}, {Share: 1}}, StageWait: 2 * time.Minute}
 }
 

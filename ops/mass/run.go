@@ -168,7 +168,9 @@ func (x *run) emit(kind EventKind, stage int, note string) {
 // without it are sent again.
 func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 	r.ceiling = p.Knobs.Rate
-	r.limiter = rate.NewLimiter(rate.Limit(p.Knobs.Rate), 1)
+	// Slow start: begin at one request a second (or the ceiling if lower)
+	// and climb additively while the server keeps up.
+	r.limiter = rate.NewLimiter(rate.Limit(min(p.Knobs.Rate, 1)), 1)
 	x := &run{r: r, p: p, st: st, batch: st.Batch}
 	if err := x.settleUnknown(ctx); err != nil {
 		return st, err
@@ -503,18 +505,19 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	return x.audit(idx, outcomes, reasons)
 }
 
-// adapt slows down multiplicatively on load signals and recovers additively.
+// adapt slows down multiplicatively on load signals (halving on 429/503,
+// easing off by a fifth when latency passes three times its running
+// baseline) and recovers additively, never above the ceiling.
 func (x *run) adapt(latency time.Duration, err error) {
 	r := x.r
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	var rl *jamf.RateLimitError
 	var er *jamf.ErrorResponse
-	overloaded := errors.As(err, &rl) || (errors.As(err, &er) && er.StatusCode() == http.StatusServiceUnavailable)
-	if !overloaded && err == nil {
-		if r.samples >= 3 && latency > 3*r.baseline {
-			overloaded = true
-		}
+	refused := errors.As(err, &rl) || (errors.As(err, &er) && er.StatusCode() == http.StatusServiceUnavailable)
+	slow := false
+	if !refused && err == nil {
+		slow = r.samples >= 3 && latency > 3*r.baseline
 		if r.samples == 0 {
 			r.baseline = latency
 		} else {
@@ -523,9 +526,12 @@ func (x *run) adapt(latency time.Duration, err error) {
 		r.samples++
 	}
 	cur := float64(r.limiter.Limit())
-	if overloaded {
-		cur = max(0.1, cur/2)
-	} else if err == nil {
+	switch {
+	case refused:
+		cur = max(0.1, cur/2) // the server said no: halve
+	case slow:
+		cur = max(0.1, cur*0.8) // answers are slowing: ease off
+	case err == nil:
 		cur = min(r.ceiling, cur+r.ceiling/10)
 	}
 	r.limiter.SetLimit(rate.Limit(cur))
