@@ -437,3 +437,47 @@ func TestFlushAsAMassAction(t *testing.T) {
 		t.Fatalf("%d flush requests for 200 devices in batches of 10", n)
 	}
 }
+
+func TestSlowsDownWhenLatencyRises(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, jamftest.Options{Computers: 600, Load: jamftest.LoadModel{BaseLatency: 2 * time.Millisecond}}, "", "")
+	devs := append(e.devices(t, true), e.devices(t, false)...)
+	k := fast()
+	k.BatchSize, k.Concurrency = 2, 1
+	_, r, events, done := e.start(t, devs, "DEVICE_INFORMATION", k)
+	phase, peakBefore, low, recovered := 0, 0.0, 100.0, 0.0
+	timeout := time.After(60 * time.Second)
+	for phase < 3 {
+		select {
+		case ev := <-events:
+			switch {
+			case ev.Kind == EvDone:
+				t.Fatalf("the job ended in phase %d (rate peak %.1f, low %.1f)", phase, peakBefore, low)
+			case phase == 0 && ev.Rate >= k.Rate:
+				peakBefore, phase = ev.Rate, 1
+				e.srv.SetFaults(jamftest.Faults{SlowRate: 1, SlowDelay: 60 * time.Millisecond}) // answers slow down 30×
+			case phase == 1:
+				low = min(low, ev.Rate)
+				// Each slow answer past 3× the running baseline eases the rate
+				// by a fifth; the baseline then adapts to the new normal.
+				if low < 0.7*k.Rate {
+					phase = 2
+					e.srv.SetFaults(jamftest.Faults{})
+				}
+			case phase == 2:
+				recovered = max(recovered, ev.Rate)
+				if recovered >= k.Rate {
+					phase = 3
+				}
+			}
+		case <-timeout:
+			t.Fatalf("stuck in phase %d: peak %.1f, low %.1f, recovered %.1f", phase, peakBefore, low, recovered)
+		}
+	}
+	if e.srv.Log().Rejected() != 0 {
+		t.Fatal("the server refused requests: the test is about latency alone")
+	}
+	r.Cancel()
+	_ = waitDone(t, events, done)
+	t.Logf("rate %.1f → %.1f under slow answers → %.1f after", peakBefore, low, recovered)
+}
