@@ -50,6 +50,7 @@ func (f *massFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.stages, "stages", "1%,10%,100%", "rollout stages, cumulative shares or counts, e.g. 25,10%,100%")
 	fs.BoolVar(&f.autoCont, "auto-continue", false, "go on to the next stage without a go-ahead when a stage stays healthy")
 	fs.DurationVar(&f.knobs.StageWait, "stage-wait", f.knobs.StageWait, "how long to watch a stage's outcome")
+	fs.BoolVar(&f.knobs.StageUntilResolved, "stage-until-resolved", false, "end a stage's watch once all its commands have answered (stage-wait is then the longest)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "show the preflight and send nothing")
 	fs.BoolVar(&f.save, "save", false, "save the plan to start later with 'jamfops mass start JOB'")
 	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")

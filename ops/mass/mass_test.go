@@ -481,3 +481,27 @@ func TestSlowsDownWhenLatencyRises(t *testing.T) {
 	_ = waitDone(t, events, done)
 	t.Logf("rate %.1f → %.1f under slow answers → %.1f after", peakBefore, low, recovered)
 }
+
+func TestStageWatchEndsWhenCommandsResolve(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, jamftest.Options{Computers: 120}, "", "")
+	devs := e.devices(t, true)
+	k := fast()
+	k.Stages, k.AutoContinue, k.StageWait, k.StageUntilResolved = []Stage{{Count: 4}, {Share: 1}}, true, time.Hour, true
+	_, _, events, done := e.start(t, devs, "SECURITY_INFO", k)
+	began := time.Now()
+	for ev := range events {
+		if ev.Kind == EvWaiting && strings.Contains(ev.Note, "watching its outcome") {
+			// The canary devices check in; their commands get answers.
+			e.clock.Advance(30 * time.Minute)
+			break
+		}
+	}
+	end := waitDone(t, events, done)
+	if end.Note != "done" || end.Sent != len(devs) {
+		t.Fatalf("end %+v", end)
+	}
+	if time.Since(began) > time.Minute {
+		t.Fatal("the watch did not end when the canary's commands resolved")
+	}
+}

@@ -129,6 +129,10 @@ type Knobs struct {
 	AutoContinue bool `json:"autoContinue"`
 	// StageWait is how long to watch a stage's outcome before the next.
 	StageWait time.Duration `json:"stageWait"`
+	// StageUntilResolved ends the watch early once every command of the
+	// stage has an answer (acknowledged or failed); StageWait is then the
+	// longest it waits.
+	StageUntilResolved bool `json:"stageUntilResolved,omitempty"`
 }
 
 // DefaultKnobs are the safe defaults: 50 devices a request, a ceiling of

@@ -573,8 +573,19 @@ func (x *run) between(ctx context.Context, stage int) error {
 	k := x.p.Knobs
 	if k.StageWait > 0 {
 		x.emit(EvWaiting, stage, fmt.Sprintf("stage %d done; watching its outcome for %s", stage+1, k.StageWait))
-		if err := sleepCtx(ctx, k.StageWait); err != nil {
-			return nil
+		deadline := time.Now().Add(k.StageWait)
+		for time.Now().Before(deadline) {
+			wait := min(x.r.Poll, time.Until(deadline))
+			if k.StageUntilResolved {
+				if x.stageResolved(ctx, stage) {
+					break
+				}
+			} else {
+				wait = time.Until(deadline)
+			}
+			if err := sleepCtx(ctx, wait); err != nil {
+				return nil
+			}
 		}
 	}
 	sent, failed := x.stageOutcome(ctx, stage)
@@ -608,6 +619,24 @@ func (x *run) between(ctx context.Context, stage int) error {
 			}
 		}
 	}
+}
+
+// stageResolved reports whether every command the stage sent has an
+// answer (always true for actions that leave no command).
+func (x *run) stageResolved(ctx context.Context, stage int) bool {
+	if x.p.Action.Kind != KindCommand {
+		return true
+	}
+	ok, failed := x.stageOutcome(ctx, stage)
+	sent := 0
+	x.mu.Lock()
+	for i, t := range x.p.Targets {
+		if t.Stage == stage && x.st.Targets[i] == StateSent {
+			sent++
+		}
+	}
+	x.mu.Unlock()
+	return ok+failed >= sent
 }
 
 // stageOutcome counts a stage's results: for commands, what the devices
