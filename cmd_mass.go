@@ -81,9 +81,11 @@ func parseStages(s string) ([]mass.Stage, error) {
 	return out, nil
 }
 
-func jobsDir(flagDir string) (string, error) {
-	if flagDir != "" {
-		return flagDir, nil
+func jobsDir(dirs ...string) (string, error) {
+	for _, d := range dirs {
+		if d != "" {
+			return d, nil
+		}
 	}
 	return mass.JobsDir()
 }
@@ -154,7 +156,7 @@ func runMassRun(ctx context.Context, args []string, env *cliEnv) error {
 		if err := confirmMass(env, plan, pf, f.yes); err != nil {
 			return err
 		}
-		dir, err := jobsDir(f.jobsDir)
+		dir, err := jobsDir(f.jobsDir, env.jobsDir)
 		if err != nil {
 			return err
 		}
@@ -299,7 +301,7 @@ func runMassResume(ctx context.Context, args []string, env *cliEnv) error {
 	if len(rest) != 1 {
 		return fmt.Errorf("%w: name one job (jamfops jobs lists them)", errUsage)
 	}
-	d, err := jobsDir(*dir)
+	d, err := jobsDir(*dir, env.jobsDir)
 	if err != nil {
 		return err
 	}
@@ -316,6 +318,9 @@ func runMassResume(ctx context.Context, args []string, env *cliEnv) error {
 		return fmt.Errorf("job %s already ended: %s", plan.ID, st.Ended)
 	}
 	return withClient(ctx, &conn, env, func(c *jamf.Client) error {
+		if plan.Action.Kind == mass.KindRisk {
+			return fmt.Errorf("job %s changes JSC risk: resume it from the console (:jobs, R)", plan.ID)
+		}
 		if strings.TrimSuffix(c.BaseURL(), "/") != strings.TrimSuffix(plan.Server, "/") {
 			return fmt.Errorf("job %s was planned for %s, not %s", plan.ID, plan.Server, c.BaseURL())
 		}
@@ -424,7 +429,7 @@ func runJobs(args []string, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	dir, err := jobsDir(*dirFlag)
+	dir, err := jobsDir(*dirFlag, env.jobsDir)
 	if err != nil {
 		return err
 	}

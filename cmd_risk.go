@@ -13,6 +13,7 @@ import (
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
 )
 
 // parseInterleaved parses flags that may come before, between or after
@@ -315,16 +316,11 @@ func runRiskChange(ctx context.Context, args []string, env *cliEnv, set bool) er
 			return nil
 		}
 	}
-	actor := ops.RiskActor{JSC: s.jsc, Audit: s.audit, Server: s.server}
-	var outcomes []ops.RiskOutcome
-	if set {
-		outcomes, err = actor.Set(ctx, targets, level, f.reason)
-	} else {
-		outcomes, err = actor.Reset(ctx, targets, f.reason)
-	}
+	outcomes, jobID, err := runRiskJob(ctx, env, s, targets, level, f.reason)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(env.stderr, "Job %s (resumable with: jamfops mass resume %s)\n", jobID, jobID)
 	// Read the levels back: a reset device JSC still sees a threat on
 	// keeps its computed level.
 	after := map[string]jsc.Level{}
@@ -360,6 +356,48 @@ func orUnknown(l jsc.Level) jsc.Level {
 		return "?"
 	}
 	return l
+}
+
+// runRiskJob runs a risk change as a journaled mass-action job, so that a
+// crash can be resumed with jamfops mass resume.
+func runRiskJob(ctx context.Context, env *cliEnv, s *riskSession, targets []ops.RiskDevice, level jsc.Level, reason string) ([]ops.RiskOutcome, string, error) {
+	k := mass.RiskKnobs()
+	k.BatchSize = s.jsc.BatchSize()
+	p, pf, err := mass.BuildRisk(s.jsc, mass.RiskRequest{Server: s.server, Label: fmt.Sprintf("%d JSC devices", len(targets)), Level: level,
+		Reason: reason, Knobs: k, Devices: targets})
+	if err != nil {
+		return nil, "", err
+	}
+	if len(pf.Missing) > 0 {
+		return nil, "", errors.New(strings.Join(pf.Missing, "; "))
+	}
+	dir, err := jobsDir(env.jobsDir)
+	if err != nil {
+		return nil, "", err
+	}
+	j, err := mass.CreateJournal(dir, p)
+	if err != nil {
+		return nil, "", err
+	}
+	defer j.Close()
+	_, st, err := mass.ReadJournal(j.Path())
+	if err != nil {
+		return nil, "", err
+	}
+	r := mass.NewRunner(s.jamf, j, s.audit)
+	r.JSC = s.jsc
+	final, err := r.Run(ctx, p, st)
+	if err != nil {
+		return nil, p.ID, err
+	}
+	out := make([]ops.RiskOutcome, len(targets))
+	for i, t := range targets {
+		out[i] = ops.RiskOutcome{Device: t}
+		if final.Targets[i] != mass.StateSent {
+			out[i].Err = fmt.Errorf("%s: %s", final.Targets[i], final.Reasons[i])
+		}
+	}
+	return out, p.ID, nil
 }
 
 // riskTargets resolves device references, or a Jamf Pro group's members.

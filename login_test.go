@@ -46,16 +46,17 @@ type cli struct {
 	secrets   *memSecrets
 	env       map[string]string
 	auditPath string
+	jobsDir   string
 }
 
 func newCLI(t *testing.T) *cli {
-	return &cli{t: t, path: filepath.Join(t.TempDir(), "profiles.json"), secrets: &memSecrets{m: map[string]string{}}, env: map[string]string{}}
+	return &cli{t: t, path: filepath.Join(t.TempDir(), "profiles.json"), secrets: &memSecrets{m: map[string]string{}}, env: map[string]string{}, jobsDir: t.TempDir()}
 }
 
 func (c *cli) run(stdin string, args ...string) result {
 	var out, errb bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return c.env[k] },
-		secrets: c.secrets, profilesPath: c.path, auditPath: c.auditPath}
+		secrets: c.secrets, profilesPath: c.path, auditPath: c.auditPath, jobsDir: c.jobsDir}
 	code := run(c.t.Context(), args, env)
 	return result{code, out.String(), errb.String()}
 }

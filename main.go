@@ -43,6 +43,7 @@ type cliEnv struct {
 	secrets        secretStore
 	profilesPath   string
 	auditPath      string // "" for the default in the user data directory
+	jobsDir        string // "" for the default in the user data directory
 }
 
 // run dispatches a subcommand and returns the exit status.

@@ -9,6 +9,7 @@ import (
 	"github.com/jamfops/jamfops/jamf/jamftest"
 	"github.com/jamfops/jamfops/jsc/jsctest"
 	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
 )
 
 func TestRiskListResetFlow(t *testing.T) {
@@ -70,8 +71,13 @@ func TestRiskListResetFlow(t *testing.T) {
 	}
 	log, _ := ops.OpenAuditLog(auditPath)
 	entries, _, _ := log.Read()
-	if len(entries) != 2 || entries[0].Action != "risk reset" || entries[0].Reason != "cleared after investigation" || entries[0].Targets[0].Outcome != "ok" {
+	if len(entries) != 1 || entries[0].Action != "risk reset" || entries[0].Reason != "cleared after investigation" || entries[0].Targets[0].Outcome != "ok" || len(entries[0].RequestIDs) != 1 {
 		t.Fatalf("audit = %+v", entries)
+	}
+	// The change ran as a journaled job.
+	jobs, _ := mass.ListJobs(c.jobsDir)
+	if len(jobs) != 1 || jobs[0].Status != "done" || jobs[0].Plan.Action.Kind != mass.KindRisk {
+		t.Fatalf("jobs = %+v", jobs)
 	}
 	// Set by group, a bad level, a missing reason.
 	if r := runRiskCLI("", "risk", "set", "EXTREME", target.Serial, "--reason", "x", "--yes"); r.code != 2 {

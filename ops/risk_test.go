@@ -11,6 +11,7 @@ import (
 	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/jsc/jsctest"
 	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
 )
 
 // riskSetup starts a Jamf Pro fleet and a JSC with the same UDIDs
@@ -87,19 +88,15 @@ func TestResolveRiskAndAuditedReset(t *testing.T) {
 		t.Fatal("unknown device resolved")
 	}
 	audit, _ := ops.OpenAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))
-	actor := ops.RiskActor{JSC: rc, Audit: audit, Server: "test"}
-	if _, err := actor.Reset(ctx, targets, "  "); err == nil {
+	if _, _, err := mass.BuildRisk(rc, mass.RiskRequest{Knobs: mass.RiskKnobs(), Devices: targets, Reason: "  "}); err == nil {
 		t.Fatal("a reset without a reason was allowed")
 	}
-	outcomes, err := actor.Reset(ctx, targets, "cleared after investigation")
-	if err != nil || len(outcomes) != 2 {
-		t.Fatalf("reset: %v, %v", outcomes, err)
+	final := runRiskJob(t, rc, audit, targets, "", "cleared after investigation")
+	if final.Counts()[mass.StateSent] != 2 {
+		t.Fatalf("reset: %v", final.Counts())
 	}
-	for _, o := range outcomes {
-		if o.Err != nil {
-			t.Fatal(o.Err)
-		}
-		lvl, _ := rs.Risk(o.Device.JSC.ID)
+	for _, d := range targets {
+		lvl, _ := rs.Risk(d.JSC.ID)
 		// A reset hands the device back to JSC: SECURE unless JSC itself
 		// sees a threat.
 		if lvl != jsc.Secure && lvl != jsc.High {
@@ -116,13 +113,38 @@ func TestResolveRiskAndAuditedReset(t *testing.T) {
 			}
 		}
 	}
-	if results != 2 || len(entries) != 3 { // one intent for the batch, one result per device
+	if results != 2 || len(entries) != 2 { // one entry per device (the job journal holds the intent)
 		t.Fatalf("audit has %d entries (%d results)", len(entries), results)
 	}
 	last := ops.LastRiskChanges(entries)
 	if src := ops.RiskSource(targets[0], last); !strings.HasPrefix(src, "JSC (reset by jamfops") {
 		t.Fatalf("source = %q", src)
 	}
+}
+
+// runRiskJob runs a risk change through the mass-action runner, as the
+// console and the CLI do.
+func runRiskJob(t *testing.T, rc *jsc.Client, audit *ops.AuditLog, targets []ops.RiskDevice, level jsc.Level, reason string) *mass.State {
+	t.Helper()
+	k := mass.RiskKnobs()
+	k.BatchSize = rc.BatchSize()
+	p, _, err := mass.BuildRisk(rc, mass.RiskRequest{Server: "test", Label: "test", Level: level, Reason: reason, Knobs: k, Devices: targets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := mass.CreateJournal(t.TempDir(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	_, st, _ := mass.ReadJournal(j.Path())
+	r := mass.NewRunner(nil, j, audit)
+	r.JSC = rc
+	final, err := r.Run(t.Context(), p, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return final
 }
 
 // TestBulkResetKeepsTheRiskAPILimit resets 500 devices and checks, from the
@@ -142,15 +164,10 @@ func TestBulkResetKeepsTheRiskAPILimit(t *testing.T) {
 	fleet := ops.JoinRisk(devices, nil)[:500]
 	audit, _ := ops.OpenAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))
 	began := time.Now()
-	outcomes, err := ops.RiskActor{JSC: rc, Audit: audit, Server: "test"}.Reset(ctx, fleet, "bulk test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	final := runRiskJob(t, rc, audit, fleet, "", "bulk test")
 	elapsed := time.Since(began)
-	for _, o := range outcomes {
-		if o.Err != nil {
-			t.Fatal(o.Err)
-		}
+	if final.Counts()[mass.StateSent] != 500 {
+		t.Fatalf("reset: %v", final.Counts())
 	}
 	reqs, puts, limited := 0, 0, 0
 	for _, r := range rs.Log().Requests() {

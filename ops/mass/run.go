@@ -169,8 +169,14 @@ func (x *run) emit(kind EventKind, stage int, note string) {
 func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 	r.ceiling = p.Knobs.Rate
 	// Slow start: begin at one request a second (or the ceiling if lower)
-	// and climb additively while the server keeps up.
-	r.limiter = rate.NewLimiter(rate.Limit(min(p.Knobs.Rate, 1)), 1)
+	// and climb additively while the server keeps up. The Risk API
+	// publishes its limit (and the JSC client paces to it), so risk jobs
+	// start at their ceiling.
+	start := min(p.Knobs.Rate, 1)
+	if p.Action.Kind == KindRisk {
+		start = p.Knobs.Rate
+	}
+	r.limiter = rate.NewLimiter(rate.Limit(start), 1)
 	x := &run{r: r, p: p, st: st, batch: st.Batch}
 	if err := x.settleUnknown(ctx); err != nil {
 		return st, err
