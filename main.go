@@ -33,7 +33,7 @@ func main() {
 }
 
 // errUsage marks a command-line mistake (exit status 2).
-var errUsage = errors.New("usage")
+var errUsage = errors.New("invalid command line")
 
 // cliEnv is what a command may touch of the outside world.
 type cliEnv struct {
