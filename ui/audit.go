@@ -111,11 +111,7 @@ func (m auditModel) Update(msg tea.Msg) (auditModel, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyPressMsg:
-		if m.filter.editing {
-			cmd, changed := m.filter.handle(msg)
-			if changed {
-				m.rebuild()
-			}
+		if cmd, ok := m.filter.edit(msg, m.rebuild); ok {
 			return m, cmd
 		}
 		if key.Matches(msg, m.keys.Filter) {

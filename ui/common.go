@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jsc"
@@ -120,4 +122,26 @@ func newInput(prompt, placeholder string) textinput.Model {
 	st.Cursor.Blink = false
 	in.SetStyles(st)
 	return in
+}
+
+// tickSpinner advances a screen's spinner while it loads and lets it stop
+// once loading is over.
+func tickSpinner(spin *spinner.Model, loading bool, msg spinner.TickMsg) tea.Cmd {
+	if !loading {
+		return nil
+	}
+	var cmd tea.Cmd
+	*spin, cmd = spin.Update(msg)
+	return cmd
+}
+
+// answerAsk gives a key to a pending confirmation, closing it; ok is false
+// when there is none.
+func answerAsk(ask **confirmation, msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	if *ask == nil {
+		return nil, false
+	}
+	cmd = (*ask).handle(msg)
+	*ask = nil
+	return cmd, true
 }

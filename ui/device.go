@@ -210,16 +210,9 @@ func (m deviceModel) Update(msg tea.Msg) (deviceModel, tea.Cmd) {
 		}
 		return m, reportInfo("Blank push sent; if the device is online it will check in shortly (press r to refresh).")
 	case spinner.TickMsg:
-		if !m.loading {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, tickSpinner(&m.spin, m.loading, msg)
 	case tea.KeyPressMsg:
-		if m.ask != nil {
-			cmd := m.ask.handle(msg)
-			m.ask = nil
+		if cmd, ok := answerAsk(&m.ask, msg); ok {
 			return m, cmd
 		}
 		if m.choosing {

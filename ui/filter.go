@@ -52,3 +52,16 @@ func (f filterBox) active() bool { return f.editing || f.input.Value() != "" }
 func (f *filterBox) setWidth(w int) { f.input.SetWidth(w) }
 
 func (f filterBox) View() string { return f.input.View() }
+
+// edit handles a key while the filter is being typed, calling rebuild when
+// the rows must change; ok is false when the filter is not being edited.
+func (f *filterBox) edit(msg tea.KeyPressMsg, rebuild func()) (cmd tea.Cmd, ok bool) {
+	if !f.editing {
+		return nil, false
+	}
+	cmd, changed := f.handle(msg)
+	if changed {
+		rebuild()
+	}
+	return cmd, true
+}

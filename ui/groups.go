@@ -226,18 +226,9 @@ func (m groupsModel) Update(msg tea.Msg) (groupsModel, tea.Cmd) {
 		}
 		return m, nil
 	case spinner.TickMsg:
-		if !m.loading {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, tickSpinner(&m.spin, m.loading, msg)
 	case tea.KeyPressMsg:
-		if m.filter.editing {
-			cmd, changed := m.filter.handle(msg)
-			if changed {
-				m.rebuild()
-			}
+		if cmd, ok := m.filter.edit(msg, m.rebuild); ok {
 			return m, cmd
 		}
 		switch {

@@ -226,16 +226,10 @@ func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyPressMsg:
-		if m.ask != nil {
-			cmd := m.ask.handle(msg)
-			m.ask = nil
+		if cmd, ok := answerAsk(&m.ask, msg); ok {
 			return m, cmd
 		}
-		if m.filter.editing {
-			cmd, changed := m.filter.handle(msg)
-			if changed {
-				m.rebuildResults()
-			}
+		if cmd, ok := m.filter.edit(msg, m.rebuildResults); ok {
 			return m, cmd
 		}
 		j := m.current()

@@ -231,23 +231,12 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 		}
 		return m, reportInfo("Blank push sent to %d devices (%d failed). Recorded in the audit log.", msg.ok, msg.failed)
 	case spinner.TickMsg:
-		if !m.loading {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, tickSpinner(&m.spin, m.loading, msg)
 	case tea.KeyPressMsg:
-		if m.ask != nil {
-			cmd := m.ask.handle(msg)
-			m.ask = nil
+		if cmd, ok := answerAsk(&m.ask, msg); ok {
 			return m, cmd
 		}
-		if m.filter.editing {
-			cmd, changed := m.filter.handle(msg)
-			if changed {
-				m.rebuild()
-			}
+		if cmd, ok := m.filter.edit(msg, m.rebuild); ok {
 			return m, cmd
 		}
 		switch {

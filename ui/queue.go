@@ -181,9 +181,7 @@ func (m queueModel) Update(msg tea.Msg) (queueModel, tea.Cmd) {
 		}
 		return m, reportInfo("Blank push sent to %s devices (%d failed). Recorded in the audit log.", formatCount(msg.ok), msg.failed)
 	case tea.KeyPressMsg:
-		if m.ask != nil {
-			cmd := m.ask.handle(msg)
-			m.ask = nil
+		if cmd, ok := answerAsk(&m.ask, msg); ok {
 			return m, cmd
 		}
 		if m.summary == nil {

@@ -375,12 +375,7 @@ func (m riskModel) Update(msg tea.Msg) (riskModel, tea.Cmd) {
 		}
 		return m, tea.Batch(reportInfo("Risk changed on %s devices. Recorded in the audit log; Δ marks levels that moved.", formatCount(len(msg.outcomes))), reload)
 	case spinner.TickMsg:
-		if !m.loading {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, tickSpinner(&m.spin, m.loading, msg)
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	}
@@ -434,11 +429,7 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 	case riskRunning:
 		return m, nil
 	}
-	if m.filter.editing {
-		cmd, changed := m.filter.handle(msg)
-		if changed {
-			m.rebuild()
-		}
+	if cmd, ok := m.filter.edit(msg, m.rebuild); ok {
 		return m, cmd
 	}
 	switch {
