@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/jamfops/jamfops/internal/ctxtime"
 )
 
 // traceState reports when a request has been written to the connection.
@@ -60,14 +62,7 @@ func (p retryPolicy) wait(ctx context.Context, attempt int, retryAfter time.Dura
 	if d > p.cap {
 		d = p.cap
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return ctxtime.Sleep(ctx, d)
 }
 
 func isRetryableStatus(code int) bool {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jamfops/jamfops/internal/ctxtime"
 	"github.com/jamfops/jamfops/internal/netsafe"
 )
 
@@ -195,7 +196,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 				return nil, ctx.Err()
 			}
 			if attempt < 3 {
-				if werr := sleep(ctx, time.Duration(attempt+1)*500*time.Millisecond); werr != nil {
+				if werr := ctxtime.Sleep(ctx, time.Duration(attempt+1)*500*time.Millisecond); werr != nil {
 					return nil, werr
 				}
 				continue
@@ -228,23 +229,12 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 			c.tokens.drop(tok)
 			continue
 		case asError(cerr, &rl) && attempt < 4 && rl.RetryAfter <= maxRetryWait:
-			if werr := sleep(ctx, rl.RetryAfter); werr != nil {
+			if werr := ctxtime.Sleep(ctx, rl.RetryAfter); werr != nil {
 				return nil, werr
 			}
 			continue
 		}
 		return resp, cerr
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

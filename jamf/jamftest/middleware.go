@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jamfops/jamfops/internal/ctxtime"
 )
 
 type ctxKey int
@@ -124,10 +126,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			return
 		}
 		if d := latency(load, util); d > 0 {
-			sleepCtx(r.Context(), d)
+			_ = ctxtime.Sleep(r.Context(), d)
 		}
 		if faults.SlowRate > 0 && rand.Float64() < faults.SlowRate {
-			sleepCtx(r.Context(), faults.SlowDelay)
+			_ = ctxtime.Sleep(r.Context(), faults.SlowDelay)
 		}
 		if faults.ErrorRate > 0 && rand.Float64() < faults.ErrorRate {
 			writeError(rec, r, http.StatusInternalServerError, "INTERNAL_ERROR", "An unexpected error occurred")
@@ -163,7 +165,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			if delay <= 0 {
 				delay = time.Minute
 			}
-			sleepCtx(r.Context(), delay)
+			_ = ctxtime.Sleep(r.Context(), delay)
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(http.StatusGatewayTimeout)
 			_, _ = io.WriteString(w, "Gateway Timeout")
@@ -173,18 +175,6 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 
 func isTokenRoute(r *http.Request) bool {
 	return r.Method == http.MethodPost && (r.URL.Path == "/api/v1/oauth/token" || r.URL.Path == "/api/v1/auth/token")
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // handle registers a route that needs the listed privileges (all of them).

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
 
+	"github.com/jamfops/jamfops/internal/ctxtime"
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/ops"
@@ -88,7 +89,7 @@ func (r *Runner) waitHoldOff(ctx context.Context) error {
 	if d <= 0 {
 		return nil
 	}
-	return sleepCtx(ctx, d)
+	return ctxtime.Sleep(ctx, d)
 }
 
 // NewRunner returns a runner for a journal.
@@ -272,7 +273,7 @@ func (x *run) runStage(ctx context.Context, stage int) error {
 				x.emit(EvProgress, stage, "")
 			})
 			if k.Pause > 0 {
-				if err := sleepCtx(ctx, k.Pause); err != nil {
+				if err := ctxtime.Sleep(ctx, k.Pause); err != nil {
 					wg.Wait()
 					return nil
 				}
@@ -546,15 +547,4 @@ func (x *run) finish(ctx context.Context) error {
 	}
 	x.emit(EvDone, x.p.Stages-1, end)
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jamfops/jamfops/internal/ctxtime"
 	"github.com/jamfops/jamfops/jamf"
 )
 
@@ -23,7 +24,7 @@ func (x *run) between(ctx context.Context, stage int) error {
 			} else {
 				wait = time.Until(deadline)
 			}
-			if err := sleepCtx(ctx, wait); err != nil {
+			if err := ctxtime.Sleep(ctx, wait); err != nil {
 				return nil
 			}
 		}
