@@ -33,6 +33,7 @@ type ComputerGeneral struct {
 	LastContact      Time   `json:"lastContact"`
 	LastEnrolledDate Time   `json:"lastEnrolledDate"`
 	ManagementID     string `json:"managementId"`
+	AssetTag         string `json:"assetTag"`
 }
 
 // ComputerHardware is the HARDWARE section.

@@ -22,6 +22,8 @@ type MobileDevice struct {
 	OSBuild         string `json:"osBuild"`
 	Username        string `json:"username"`
 	FullName        string `json:"fullName"`
+	EmailAddress    string `json:"emailAddress"`
+	AssetTag        string `json:"assetTag"`
 	Department      string `json:"department"`
 	Building        string `json:"building"`
 	Managed         bool   `json:"managed"`
@@ -37,6 +39,7 @@ type mobileDeviceDetail struct {
 	DeviceType     string `json:"deviceType"`
 	General        *struct {
 		UDID                    string `json:"udid"`
+		AssetTag                string `json:"assetTag"`
 		DisplayName             string `json:"displayName"`
 		OSVersion               string `json:"osVersion"`
 		OSBuild                 string `json:"osBuild"`
@@ -52,10 +55,11 @@ type mobileDeviceDetail struct {
 		ModelIdentifier string `json:"modelIdentifier"`
 	} `json:"hardware"`
 	UserAndLocation *struct {
-		Username   string `json:"username"`
-		RealName   string `json:"realName"`
-		Department string `json:"department"`
-		Building   string `json:"building"`
+		Username     string `json:"username"`
+		RealName     string `json:"realName"`
+		EmailAddress string `json:"emailAddress"`
+		Department   string `json:"department"`
+		Building     string `json:"building"`
 	} `json:"userAndLocation"`
 }
 
@@ -65,12 +69,14 @@ func (d mobileDeviceDetail) flat() MobileDevice {
 		m.UDID, m.DisplayName, m.OSVersion, m.OSBuild = g.UDID, g.DisplayName, g.OSVersion, g.OSBuild
 		m.Managed, m.Supervised, m.ManagementID = g.Managed, g.Supervised, g.ManagementID
 		m.LastContactDate, m.LastInventory = g.LastContactDate, g.LastInventoryUpdateDate
+		m.AssetTag = g.AssetTag
 	}
 	if h := d.Hardware; h != nil {
 		m.SerialNumber, m.Model, m.ModelIdentifier = h.SerialNumber, h.Model, h.ModelIdentifier
 	}
 	if u := d.UserAndLocation; u != nil {
 		m.Username, m.FullName, m.Department, m.Building = u.Username, u.RealName, u.Department, u.Building
+		m.EmailAddress = u.EmailAddress
 	}
 	return m
 }

@@ -32,6 +32,8 @@ type device struct {
 	supervised bool
 
 	username, realname, email, position, department, building string
+	// assetTag is the organisation's inventory label; some devices have none.
+	assetTag string
 
 	enrolled time.Time
 	// offlineSince is when the device last talked to Jamf Pro for good; zero
@@ -243,7 +245,24 @@ func newFleet(seed uint64, computers, mobiles int, now time.Time, offlineShare f
 		f.mobiles = append(f.mobiles, d)
 		f.byMgmt[d.mgmtID] = d
 	}
+	assignAssetTags(f)
 	return f
+}
+
+// assignAssetTags labels six devices in seven with an asset tag derived from
+// the inventory ID, so the seeded random sequence (and so the demo fleet) is
+// the same as before tags existed.
+func assignAssetTags(f *fleet) {
+	for _, d := range f.computers {
+		if d.id%7 != 0 {
+			d.assetTag = fmt.Sprintf("MAC-%06d", 100000+d.id*37%900000)
+		}
+	}
+	for _, d := range f.mobiles {
+		if d.id%7 != 0 {
+			d.assetTag = fmt.Sprintf("MOB-%06d", 100000+d.id*37%900000)
+		}
+	}
 }
 
 func deptCode(dept string) string {

@@ -207,6 +207,8 @@ func (s *Server) computerField(d *device, field string, now time.Time) (string, 
 		return d.name, true
 	case "general.managementId":
 		return d.mgmtID, true
+	case "general.assetTag":
+		return d.assetTag, true
 	case "general.lastCheckIn":
 		return jamfTime(d.lastCheckIn(now, s.fleet.epoch)), true
 	case "general.lastContact":
@@ -267,6 +269,7 @@ type apiComputerGeneral struct {
 	UserApprovedMDM  bool    `json:"userApprovedMdm"`
 	DDMEnabled       bool    `json:"declarativeDeviceManagementEnabled"`
 	ManagementID     string  `json:"managementId"`
+	AssetTag         string  `json:"assetTag"`
 }
 
 type apiComputerHardware struct {
@@ -309,7 +312,7 @@ func (s *Server) computerRecord(d *device, sections map[string]bool, now time.Ti
 			ReportDate: jamfTime(d.lastCheckIn(now, s.fleet.epoch)), LastCheckIn: jamfTime(d.lastCheckIn(now, s.fleet.epoch)),
 			LastContact: jamfTime(d.lastContact(now, s.fleet.epoch)), LastEnrolledDate: jamfTime(d.enrolled),
 			InitialEntryDate: d.enrolled.Format("2006-01-02"), Site: apiSite{ID: "-1", Name: "None"},
-			EnrolledViaADE: d.supervised, UserApprovedMDM: true, DDMEnabled: true, ManagementID: d.mgmtID}
+			EnrolledViaADE: d.supervised, UserApprovedMDM: true, DDMEnabled: true, ManagementID: d.mgmtID, AssetTag: d.assetTag}
 		g.RemoteManagement.Managed = d.managed
 		g.MDMCapable.Capable = true
 		g.MDMCapable.CapableUsers = []string{}

@@ -30,6 +30,12 @@ func (s *Server) mobileField(d *device, field string, now time.Time) (string, bo
 		return d.osBuild, true
 	case "username":
 		return d.username, true
+	case "fullName":
+		return d.realname, true
+	case "emailAddress":
+		return d.email, true
+	case "assetTag":
+		return d.assetTag, true
 	case "department":
 		return d.department, true
 	case "building":
@@ -79,6 +85,7 @@ func (s *Server) mobileListItem(d *device, now time.Time) apiMobileListItem {
 
 type apiMobileGeneral struct {
 	UDID                    string `json:"udid"`
+	AssetTag                string `json:"assetTag"`
 	DisplayName             string `json:"displayName"`
 	SiteID                  string `json:"siteId"`
 	LastInventoryUpdateDate string `json:"lastInventoryUpdateDate"`
@@ -153,7 +160,7 @@ func (s *Server) handleMobileDevicesDetail(w http.ResponseWriter, r *http.Reques
 	for i, d := range page {
 		rec := apiMobileDetail{MobileDeviceID: strconv.Itoa(d.id), DeviceType: d.devType}
 		if sections["GENERAL"] {
-			rec.General = &apiMobileGeneral{UDID: d.udid, DisplayName: d.name, SiteID: "-1",
+			rec.General = &apiMobileGeneral{UDID: d.udid, AssetTag: d.assetTag, DisplayName: d.name, SiteID: "-1",
 				LastInventoryUpdateDate: jamfTime(d.lastCheckIn(now, s.fleet.epoch)), LastContactDate: jamfTime(d.lastContact(now, s.fleet.epoch)),
 				OSVersion: d.osVer, OSBuild: d.osBuild, Managed: d.managed, Supervised: d.supervised, ManagementID: d.mgmtID,
 				LastEnrolledDate: jamfTime(d.enrolled)}

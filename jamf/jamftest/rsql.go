@@ -45,10 +45,10 @@ func (v rsqlValue) text() string { return strings.Join(v.segments, "*") }
 
 // match compares s with the value, case-insensitively, honouring wildcards.
 func (v rsqlValue) match(s string) bool {
-	s = strings.ToLower(s)
 	if !v.wildcard {
-		return s == strings.ToLower(v.segments[0])
+		return strings.EqualFold(s, v.segments[0])
 	}
+	s = strings.ToLower(s)
 	segs := v.segments
 	first, last := strings.ToLower(segs[0]), strings.ToLower(segs[len(segs)-1])
 	if !strings.HasPrefix(s, first) {
