@@ -114,15 +114,20 @@ func FromMobileDevice(m jamf.MobileDevice) Device {
 }
 
 // GroupMembers returns a group's devices with their inventory summary,
-// sorted by name. Computer members are resolved through the inventory in
-// concurrent id=in=(…) chunks within the client's limit.
+// sorted by name. Mobile members come from the membership endpoint in pages
+// of jamf.MaxPageSize. Computer members are resolved through the inventory
+// in whichever way costs fewer requests: id=in=(…) chunks of 200 for a group
+// that is a small part of the fleet, or paging the whole inventory at 2,000
+// a page (keeping only members) for one that covers most of it, so a
+// 100,000-member group costs ⌈N ÷ 2000⌉ + 2 requests, not ⌈N ÷ 200⌉ + 1.
 func GroupMembers(ctx context.Context, c *jamf.Client, g GroupSummary) ([]Device, error) {
 	var out []Device
 	if g.Kind == jamf.PlatformMobile {
-		list, _, err := c.Groups.MobileMembers(ctx, g.ID, g.Smart, nil)
+		list, _, err := c.Groups.MobileMembers(ctx, g.ID, g.Smart, &jamf.ListOptions{PageSize: jamf.MaxPageSize})
 		if err != nil {
 			return nil, err
 		}
+		out = make([]Device, 0, len(list))
 		for _, m := range list {
 			out = append(out, FromMobileDevice(m))
 		}
@@ -131,16 +136,74 @@ func GroupMembers(ctx context.Context, c *jamf.Client, g GroupSummary) ([]Device
 		if err != nil {
 			return nil, err
 		}
-		list, _, err := c.Computers.ListByIDs(ctx, ids, nil)
+		list, err := computersByID(ctx, c, ids)
 		if err != nil {
 			return nil, err
 		}
+		out = make([]Device, 0, len(list))
 		for _, cm := range list {
 			out = append(out, FromComputer(cm))
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	SortDevicesByName(out)
 	return out, nil
+}
+
+// idsPerChunk is how many IDs the client puts in one id=in=(…) filter.
+const idsPerChunk = 200
+
+// computersByID reads the inventory of the given computers. With more IDs
+// than one chunk it first asks for the fleet's size (one request of one
+// record) and pages the whole inventory instead when that is cheaper.
+func computersByID(ctx context.Context, c *jamf.Client, ids []string) ([]jamf.Computer, error) {
+	if len(ids) <= idsPerChunk {
+		list, _, err := c.Computers.ListByIDs(ctx, ids, nil)
+		return list, err
+	}
+	_, probe, err := c.Computers.FirstPage(ctx, []string{jamf.SectionGeneral}, &jamf.ListOptions{PageSize: 1})
+	if err != nil {
+		return nil, err
+	}
+	chunks := (len(ids) + idsPerChunk - 1) / idsPerChunk
+	pages := (probe.TotalCount + jamf.MaxPageSize - 1) / jamf.MaxPageSize
+	if pages >= chunks {
+		list, _, err := c.Computers.ListByIDs(ctx, ids, nil)
+		return list, err
+	}
+	want := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		want[id] = struct{}{}
+	}
+	all, _, err := c.Computers.List(ctx, nil, &jamf.ListOptions{PageSize: jamf.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	kept := all[:0]
+	for _, cm := range all {
+		if _, ok := want[cm.ID]; ok {
+			kept = append(kept, cm)
+		}
+	}
+	return kept, nil
+}
+
+// SortDevicesByName sorts devices by name (case-insensitively), then ID,
+// computing each lower-cased key once rather than in every comparison.
+func SortDevicesByName(devices []Device) {
+	keys := make([]string, len(devices))
+	for i, d := range devices {
+		keys[i] = strings.ToLower(d.Name)
+	}
+	idx := make([]int, len(devices))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return keys[idx[a]] < keys[idx[b]] })
+	sorted := make([]Device, len(devices))
+	for i, j := range idx {
+		sorted[i] = devices[j]
+	}
+	copy(devices, sorted)
 }
 
 // FindDevice resolves a device named by inventory ID, serial number, UDID,
