@@ -1,7 +1,6 @@
-package main
+package cli
 
 import (
-	"encoding/json"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -14,6 +13,7 @@ import (
 // sequences, since the values come from a server.
 type table struct{ w *tabwriter.Writer }
 
+// newTable starts a table with its header row.
 func newTable(out io.Writer, headers ...string) *table {
 	t := &table{w: tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)}
 	t.row(headers...)
@@ -32,12 +32,6 @@ func (t *table) row(cells ...string) {
 }
 
 func (t *table) flush() error { return t.w.Flush() }
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
 
 // nonNil makes an empty list print as [] rather than null.
 func nonNil[T any](s []T) []T {
