@@ -122,9 +122,9 @@ func runDevices(ctx context.Context, env *Env, conn *connFlags, groupRef, kindFl
 
 // commandsOptions are the flags of jamfops commands.
 type commandsOptions struct {
-	conn                        connFlags
-	asJSON                      bool
-	device, kind, status        string
+	conn                 connFlags
+	asJSON               bool
+	device, kind, status string
 }
 
 func newCommandsCmd(ctx context.Context, env *Env) *cobra.Command {

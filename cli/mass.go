@@ -441,4 +441,3 @@ type heldError string
 
 func (e heldError) Error() string { return string(e) }
 func (e heldError) Unwrap() error { return mass.ErrHeld }
-
