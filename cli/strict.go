@@ -25,6 +25,9 @@ func strictTree(c *cobra.Command) {
 		return
 	}
 	c.Args = unknownSubcommand
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2
+	}
 	if c.Run == nil && c.RunE == nil {
 		c.RunE = func(c *cobra.Command, args []string) error {
 			return usageErrorf("%s needs a subcommand: %s", c.CommandPath(), subcommandNames(c))
