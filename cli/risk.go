@@ -357,7 +357,7 @@ func runRiskChange(ctx context.Context, env *Env, f *riskFlags, rest []string, s
 			return nil
 		}
 	}
-	outcomes, _, err := runRiskJob(ctx, env, s, targets, level, f.reason)
+	outcomes, err := runRiskJob(ctx, env, s, targets, level, f.reason)
 	if err != nil {
 		return err
 	}
@@ -408,36 +408,36 @@ func riskResumeHint(jobID string) string {
 
 // runRiskJob runs a risk change as a journaled mass-action job, so that a
 // crash can be resumed (see riskResumeHint).
-func runRiskJob(ctx context.Context, env *Env, s *riskSession, targets []ops.RiskDevice, level jsc.Level, reason string) ([]ops.RiskOutcome, string, error) {
+func runRiskJob(ctx context.Context, env *Env, s *riskSession, targets []ops.RiskDevice, level jsc.Level, reason string) ([]ops.RiskOutcome, error) {
 	k := mass.RiskKnobs()
 	k.BatchSize = s.jsc.BatchSize()
 	p, pf, err := mass.BuildRisk(s.jsc, mass.RiskRequest{Server: s.server, Label: fmt.Sprintf("%d JSC devices", len(targets)), Level: level,
 		Reason: reason, Knobs: k, Devices: targets})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if len(pf.Missing) > 0 {
-		return nil, "", errors.New(strings.Join(pf.Missing, "; "))
+		return nil, errors.New(strings.Join(pf.Missing, "; "))
 	}
 	dir, err := jobsDir(env.JobsDir)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	j, err := mass.CreateJournal(dir, p)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	defer j.Close()
 	fmt.Fprintf(env.Stderr, "Job %s (journal %s); if it is interrupted, %s\n", p.ID, j.Path(), riskResumeHint(p.ID))
 	_, st, err := mass.ReadJournal(j.Path())
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	r := mass.NewRunner(s.jamf, j, s.audit)
 	r.JSC = s.jsc
 	final, err := r.Run(ctx, p, st)
 	if err != nil {
-		return nil, p.ID, err
+		return nil, err
 	}
 	out := make([]ops.RiskOutcome, len(targets))
 	for i, t := range targets {
@@ -446,7 +446,7 @@ func runRiskJob(ctx context.Context, env *Env, s *riskSession, targets []ops.Ris
 			out[i].Err = fmt.Errorf("%s: %s", final.Targets[i], final.Reasons[i])
 		}
 	}
-	return out, p.ID, nil
+	return out, nil
 }
 
 // riskTargets resolves device references, or a Jamf Pro group's members.
