@@ -111,7 +111,7 @@ func runDevices(ctx context.Context, env *Env, conn *connFlags, groupRef, kindFl
 		if asJSON {
 			return writeJSON(stdout, nonNil(devices))
 		}
-		fmt.Fprintf(stderr, "%s group %s %q: %d devices\n", g.Kind, g.ID, ops.Clean(g.Name), len(devices))
+		fmt.Fprintf(stderr, "%s group %s %q: %d devices\n", g.Kind, ops.Clean(g.ID), ops.Clean(g.Name), len(devices))
 		t := newTable(stdout, "ID", "NAME", "SERIAL", "MODEL", "OS", "USER", "LAST CHECK-IN")
 		for _, d := range devices {
 			t.row(d.ID, d.Name, d.Serial, d.Model, d.OS, d.User, formatTime(d.LastCheckIn))
@@ -187,7 +187,7 @@ func runCommands(ctx context.Context, env *Env, o *commandsOptions) error {
 		if o.asJSON {
 			return writeJSON(stdout, nonNil(entries))
 		}
-		fmt.Fprintf(stderr, "%s %s %q (serial %s): %d commands\n", d.Kind, d.ID, ops.Clean(d.Name), ops.Clean(d.Serial), len(entries))
+		fmt.Fprintf(stderr, "%s %s %q (serial %s): %d commands\n", d.Kind, ops.Clean(d.ID), ops.Clean(d.Name), ops.Clean(d.Serial), len(entries))
 		t := newTable(stdout, "STATUS", "COMMAND", "ISSUED", "LAST PUSH", "COMPLETED", "UUID", "ERROR")
 		for _, e := range entries {
 			t.row(e.Status, e.Command, formatTime(e.Issued), formatTime(e.LastPush), formatTime(e.Completed), e.UUID, e.Error)

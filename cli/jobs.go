@@ -2,9 +2,12 @@ package cli
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -93,6 +96,15 @@ func listJobs(env *Env, dirFlag string, prune time.Duration) error {
 	return t.flush()
 }
 
+// jobPath is a job's journal: a path ending in .jsonl as given, else the
+// job ID's journal in dir.
+func jobPath(dir, job string) string {
+	if strings.HasSuffix(job, ".jsonl") {
+		return job
+	}
+	return filepath.Join(dir, job+".jsonl")
+}
+
 // exportRow is one device of jamfops jobs export.
 type exportRow struct {
 	ID, Name, Serial, ManagementID, State, Reason string
@@ -102,7 +114,10 @@ type exportRow struct {
 // file a human opens: every cell is cleaned of terminal controls. JSON
 // keeps the data and escapes them.
 func exportJob(env *Env, dir, id string, asCSV bool) error {
-	p, st, err := mass.ReadJournal(filepath.Join(dir, id+".jsonl"))
+	p, st, err := mass.ReadJournal(jobPath(dir, id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no job %s in %s ('jamfops jobs' lists them)", id, dir)
+	}
 	if err != nil {
 		return err
 	}

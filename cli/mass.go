@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -319,11 +320,10 @@ func runMassResume(ctx context.Context, env *Env, conn *connFlags, dirFlag, job 
 	if err != nil {
 		return err
 	}
-	path := job
-	if !strings.HasSuffix(path, ".jsonl") {
-		path = filepath.Join(d, job+".jsonl")
+	j, plan, st, err := mass.OpenJournal(jobPath(d, job))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no job %s in %s ('jamfops jobs' lists them)", job, d)
 	}
-	j, plan, st, err := mass.OpenJournal(path)
 	if err != nil {
 		return fmt.Errorf("job %s: %w", job, err)
 	}
