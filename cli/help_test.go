@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -211,5 +213,26 @@ func TestDynamicCompletion(t *testing.T) {
 		if got := complete(t, c, args...); len(got) != 1 || !strings.Contains(r.stdout, got[0]) {
 			t.Errorf("%q completes %q (saved: %q)", args, got, r.stdout)
 		}
+	}
+}
+
+// TestGroupCompletionGivesUpQuickly: a server that never answers costs a
+// Tab at most completionTimeout, and offers nothing.
+func TestGroupCompletionGivesUpQuickly(t *testing.T) {
+	t.Parallel()
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(stop); srv.Close() })
+	c := newCLI(t)
+	c.env = map[string]string{"JAMF_URL": srv.URL, "JAMF_CLIENT_ID": "id", "JAMF_CLIENT_SECRET": "secret"}
+	start := time.Now()
+	got := complete(t, c, "devices", "--group", "")
+	if took := time.Since(start); took > completionTimeout+2*time.Second || len(got) != 0 {
+		t.Fatalf("took %s, offered %q", took, got)
 	}
 }
