@@ -189,10 +189,12 @@ func (k Knobs) Validate() error {
 }
 
 // ValidateStages checks a rollout: each stage a share in (0, 1] or a
-// positive count, shares strictly increasing, counts strictly increasing
-// (a count and a share are compared only once the targets are known),
+// positive count, shares strictly increasing, counts strictly increasing,
 // and the last stage 100 % (Share 1), so that the rollout reaches every
-// target. No stages at all means one stage of everything.
+// target. A count and a share cannot be compared before the targets are
+// known (25,10% grows only past 250 targets); a stage that turns out no
+// larger than the one before adds no devices (or its one-device canary).
+// No stages at all means one stage of everything.
 func ValidateStages(stages []Stage) error {
 	var lastShare float64
 	var lastCount int
