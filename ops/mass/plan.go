@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -145,34 +146,148 @@ func DefaultKnobs() Knobs {
 		Stages: []Stage{{Share: 0.01}, {Share: 0.10}, {Share: 1}}, StageWait: 2 * time.Minute}
 }
 
-// Validate checks the knobs.
+// Validate checks the knobs: every number finite and in range, no
+// negative durations or counts, a window of two different HH:MM times,
+// and stages that grow strictly and end at 100 % (see ValidateStages).
 func (k Knobs) Validate() error {
 	switch {
 	case k.BatchSize < 1 || k.BatchSize > 1000:
 		return errors.New("batch size must be between 1 and 1000")
-	case k.Rate <= 0 || k.Rate > 100:
-		return errors.New("rate must be between 0 and 100 requests a second")
+	case !(k.Rate > 0 && k.Rate <= 100): // also refuses NaN
+		return errors.New("rate must be more than 0 and at most 100 requests a second")
 	case k.Concurrency < 1 || k.Concurrency > jamf.DefaultConcurrency:
 		return fmt.Errorf("concurrency must be between 1 and %d (Jamf's guidance)", jamf.DefaultConcurrency)
-	case k.MaxFailureRate < 0 || k.MaxFailureRate > 1:
-		return errors.New("failure threshold must be between 0 and 1")
+	case !(k.MaxFailureRate >= 0 && k.MaxFailureRate <= 1): // also refuses NaN
+		return errors.New("failure threshold must be between 0 and 1 (0 % and 100 %)")
+	case k.Pause < 0:
+		return errors.New("pause must not be negative")
+	case k.StageWait < 0:
+		return errors.New("stage wait must not be negative")
+	case k.SkipOfflineDays < 0:
+		return errors.New("skip-offline days must not be negative (0: never skip)")
+	case k.SkipPendingAtLeast < 0:
+		return errors.New("skip-pending count must not be negative (0: never skip)")
+	case k.BacklogLimit < 0:
+		return errors.New("backlog limit must not be negative (0: off)")
 	case (k.WindowStart == "") != (k.WindowEnd == ""):
 		return errors.New("a time window needs both a start and an end")
 	}
 	if k.WindowStart != "" {
-		if _, err := parseClock(k.WindowStart); err != nil {
+		start, err := parseClock(k.WindowStart)
+		if err != nil {
 			return err
 		}
-		if _, err := parseClock(k.WindowEnd); err != nil {
+		end, err := parseClock(k.WindowEnd)
+		if err != nil {
 			return err
+		}
+		if start == end {
+			return fmt.Errorf("time window %s-%s is empty: start and end must differ", k.WindowStart, k.WindowEnd)
 		}
 	}
-	for _, s := range k.Stages {
-		if (s.Share <= 0 || s.Share > 1) && s.Count <= 0 {
-			return errors.New("each stage needs a share between 0 and 1 or a positive count")
+	return ValidateStages(k.Stages)
+}
+
+// ValidateStages checks a rollout: each stage a share in (0, 1] or a
+// positive count, shares strictly increasing, counts strictly increasing,
+// and the last stage 100 % (Share 1), so that the rollout reaches every
+// target. A count and a share cannot be compared before the targets are
+// known (25,10% grows only past 250 targets); a stage that turns out no
+// larger than the one before adds no devices (or its one-device canary).
+// No stages at all means one stage of everything.
+func ValidateStages(stages []Stage) error {
+	var lastShare float64
+	var lastCount int
+	for i, st := range stages {
+		switch {
+		case st.Share != 0 && st.Count != 0:
+			return fmt.Errorf("stage %d has both a share and a count", i+1)
+		case st.Count < 0:
+			return fmt.Errorf("stage %d: a count must be positive", i+1)
+		case st.Count == 0 && !(st.Share > 0 && st.Share <= 1):
+			return fmt.Errorf("stage %d: a share must be more than 0 %% and at most 100 %%", i+1)
+		case st.Share != 0 && st.Share <= lastShare:
+			return fmt.Errorf("stage %d (%s) does not grow: stages are cumulative and must increase", i+1, stageText(st))
+		case st.Count != 0 && st.Count <= lastCount:
+			return fmt.Errorf("stage %d (%s) does not grow: stages are cumulative and must increase", i+1, stageText(st))
+		case st.Share == 1 && i < len(stages)-1:
+			return fmt.Errorf("stage %d is already 100 %%: it must be the last", i+1)
 		}
+		lastShare, lastCount = max(lastShare, st.Share), max(lastCount, st.Count)
+	}
+	if n := len(stages); n > 0 && stages[n-1].Share != 1 {
+		return fmt.Errorf("the last stage is %s: the last stage must be 100%% (or \"all\") so the rollout reaches every device, e.g. %s,100%%",
+			stageText(stages[n-1]), stageText(stages[n-1]))
 	}
 	return nil
+}
+
+// ParseStages reads a rollout such as "1%,10%,100%" or "25,10%,all":
+// cumulative shares (N%) or device counts (N), the last 100% or "all".
+// The result is validated (ValidateStages).
+func ParseStages(s string) ([]Stage, error) {
+	var out []Stage
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		switch {
+		case part == "":
+			return nil, fmt.Errorf("stages %q: an empty stage (use e.g. 1%%,10%%,100%%)", s)
+		case strings.EqualFold(part, "all"):
+			out = append(out, Stage{Share: 1})
+			continue
+		}
+		if v, ok := strings.CutSuffix(part, "%"); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || !(f > 0 && f <= 100) {
+				return nil, fmt.Errorf("stage %q: a share must be a number more than 0%% and at most 100%%", part)
+			}
+			out = append(out, Stage{Share: f / 100})
+			continue
+		}
+		n, err := strconv.Atoi(part)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("stage %q: use a share (10%%), a count of devices (25) or \"all\"", part)
+		}
+		out = append(out, Stage{Count: n})
+	}
+	if err := ValidateStages(out); err != nil {
+		return nil, fmt.Errorf("stages %q: %w", s, err)
+	}
+	return out, nil
+}
+
+// ParseWindow reads a sending window "HH:MM-HH:MM" (local time; it may
+// wrap past midnight, as 17:00-07:00). An empty string means no window;
+// anything else must be two different valid times.
+func ParseWindow(s string) (start, end string, err error) {
+	if s == "" {
+		return "", "", nil
+	}
+	a, b, ok := strings.Cut(s, "-")
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if !ok || a == "" || b == "" {
+		return "", "", fmt.Errorf("window %q: use HH:MM-HH:MM, e.g. 17:00-07:00", s)
+	}
+	sa, err := parseClock(a)
+	if err != nil {
+		return "", "", fmt.Errorf("window %q: %w", s, err)
+	}
+	sb, err := parseClock(b)
+	if err != nil {
+		return "", "", fmt.Errorf("window %q: %w", s, err)
+	}
+	if sa == sb {
+		return "", "", fmt.Errorf("window %q is empty: start and end must differ", s)
+	}
+	return a, b, nil
+}
+
+// stageText shows a stage as it is written on the command line.
+func stageText(st Stage) string {
+	if st.Count != 0 {
+		return strconv.Itoa(st.Count)
+	}
+	return strconv.FormatFloat(st.Share*100, 'g', -1, 64) + "%"
 }
 
 func parseClock(s string) (time.Duration, error) {

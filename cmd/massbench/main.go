@@ -8,7 +8,7 @@
 // "virtual" times are real times multiplied back. The job journal's disk
 // syncs are not scaled, so a large -scale overstates their share.
 //
-//	go run ./ops/bench -devices 20000 -scale 4
+//	go run ./cmd/massbench -devices 20000 -scale 4
 package main
 
 import (

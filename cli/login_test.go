@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -55,9 +55,9 @@ func newCLI(t *testing.T) *cli {
 
 func (c *cli) run(stdin string, args ...string) result {
 	var out, errb bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return c.env[k] },
-		secrets: c.secrets, profilesPath: c.path, auditPath: c.auditPath, jobsDir: c.jobsDir}
-	code := run(c.t.Context(), args, env)
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return c.env[k] },
+		Secrets: c.secrets, ProfilesPath: c.path, AuditPath: c.auditPath, JobsDir: c.jobsDir}
+	code := Run(c.t.Context(), args, env)
 	return result{code, out.String(), errb.String()}
 }
 

@@ -1,34 +1,29 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/jamfops/jamfops/config"
 	"github.com/jamfops/jamfops/jamf"
 )
-
-// secretStore is where profile secrets live (the OS keychain; a fake in tests).
-type secretStore interface {
-	Get(profile, kind string) (string, error)
-	Set(profile, kind, secret string) error
-	Delete(profile, kind string) error
-}
 
 // connFlags are the connection settings every server command takes.
 type connFlags struct {
 	profile, url, clientID, username string
 }
 
-func (c *connFlags) register(fs *flag.FlagSet) {
+// register adds the connection flags to cmd, with completion of profile names.
+func (c *connFlags) register(cmd *cobra.Command, env *Env) {
+	fs := cmd.Flags()
 	fs.StringVar(&c.profile, "profile", "", "saved profile to use (default: the active one)")
 	fs.StringVar(&c.url, "url", "", "Jamf Pro URL (default $JAMF_URL or the profile's)")
 	fs.StringVar(&c.clientID, "client-id", "", "API client ID (default $JAMF_CLIENT_ID or the profile's)")
 	fs.StringVar(&c.username, "username", "", "user name when not using an API client (default $JAMF_USERNAME)")
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles(env))
 }
 
 // connection is a resolved profile with its secret.
@@ -36,16 +31,18 @@ type connection struct {
 	profile config.Profile
 	secret  string
 	saved   bool // came from the profiles file
+	// userAgent names this build to the server.
+	userAgent string
 }
 
 // resolve builds the connection: the named or active profile, overridden
 // by the environment, overridden by flags. Secrets come from the
 // environment first, then the keychain; never from flags or files.
-func (c *connFlags) resolve(env *cliEnv) (connection, error) {
-	var conn connection
-	envURL := env.getenv("JAMF_URL")
+func (c *connFlags) resolve(env *Env) (connection, error) {
+	conn := connection{userAgent: userAgent(env)}
+	envURL := env.Getenv("JAMF_URL")
 	if c.profile != "" || (envURL == "" && c.url == "") {
-		f, err := config.Load(env.profilesPath)
+		f, err := config.Load(env.ProfilesPath)
 		if err != nil {
 			return conn, err
 		}
@@ -63,9 +60,9 @@ func (c *connFlags) resolve(env *cliEnv) (connection, error) {
 		p.Name = "env"
 	}
 	p.URL = firstNonEmpty(c.url, envURL, p.URL)
-	if id := firstNonEmpty(c.clientID, env.getenv("JAMF_CLIENT_ID")); id != "" {
+	if id := firstNonEmpty(c.clientID, env.Getenv("JAMF_CLIENT_ID")); id != "" {
 		p.Auth, p.ClientID = config.AuthClient, id
-	} else if user := firstNonEmpty(c.username, env.getenv("JAMF_USERNAME")); user != "" {
+	} else if user := firstNonEmpty(c.username, env.Getenv("JAMF_USERNAME")); user != "" {
 		p.Auth, p.Username = config.AuthUser, user
 	}
 	if p.Auth == "" {
@@ -75,9 +72,9 @@ func (c *connFlags) resolve(env *cliEnv) (connection, error) {
 	if p.Auth == config.AuthUser {
 		secretVar = "JAMF_PASSWORD"
 	}
-	conn.secret = env.getenv(secretVar)
+	conn.secret = env.Getenv(secretVar)
 	if conn.secret == "" && conn.saved {
-		s, err := env.secrets.Get(p.Name, config.SecretJamf)
+		s, err := env.Secrets.Get(p.Name, config.SecretJamf)
 		switch {
 		case err == nil:
 			conn.secret = s
@@ -106,7 +103,7 @@ func (conn connection) client(extra ...jamf.Option) (*jamf.Client, error) {
 	if conn.profile.Auth == config.AuthUser {
 		auth = jamf.WithUserCredentials(conn.profile.Username, conn.secret)
 	}
-	return jamf.NewClient(conn.profile.URL, append([]jamf.Option{auth, jamf.WithUserAgent("jamfops/" + strings.Fields(versionString())[1])}, extra...)...)
+	return jamf.NewClient(conn.profile.URL, append([]jamf.Option{auth, jamf.WithUserAgent(conn.userAgent)}, extra...)...)
 }
 
 func firstNonEmpty(values ...string) string {
@@ -118,21 +115,6 @@ func firstNonEmpty(values ...string) string {
 	return ""
 }
 
-// parseFlags parses args, printing errors to stderr; a bad command line
-// returns errUsage.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "jamfops %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		fs.Usage()
-		return errUsage
-	}
-	return nil
-}
-
 // parseKind reads an optional --kind value.
 func parseKind(s string) (jamf.Platform, error) {
 	if s == "" {
@@ -140,13 +122,13 @@ func parseKind(s string) (jamf.Platform, error) {
 	}
 	p, err := jamf.ParsePlatform(s)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", errUsage, err)
+		return "", usageErrorf("%v", err)
 	}
 	return p, nil
 }
 
 // withClient connects, runs fn, and invalidates the session afterwards.
-func withClient(ctx context.Context, flags *connFlags, env *cliEnv, fn func(*jamf.Client) error) error {
+func withClient(ctx context.Context, flags *connFlags, env *Env, fn func(*jamf.Client) error) error {
 	conn, err := flags.resolve(env)
 	if err != nil {
 		return err

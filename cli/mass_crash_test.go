@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -22,9 +22,9 @@ func TestMassHelperProcess(t *testing.T) {
 		t.Skip("helper process for TestMassCrashResumeSendsEachDeviceOnce")
 	}
 	var out bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: os.Getenv, secrets: &memSecrets{m: map[string]string{}},
-		auditPath: os.Getenv("HELPER_AUDIT")}
-	os.Exit(run(context.Background(), []string{"mass", "resume", os.Getenv("HELPER_JOB"), "--jobs-dir", os.Getenv("HELPER_DIR"), "--go"}, env))
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: os.Getenv, Secrets: &memSecrets{m: map[string]string{}},
+		AuditPath: os.Getenv("HELPER_AUDIT")}
+	os.Exit(Run(context.Background(), []string{"mass", "resume", os.Getenv("HELPER_JOB"), "--jobs-dir", os.Getenv("HELPER_DIR"), "--go"}, env))
 }
 
 // TestMassCrashResumeSendsEachDeviceOnce kills a job's process with SIGKILL

@@ -1,13 +1,14 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/jamfops/jamfops/config"
 	"github.com/jamfops/jamfops/jamf"
@@ -15,24 +16,6 @@ import (
 	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
 )
-
-// parseInterleaved parses flags that may come before, between or after
-// positional arguments (jamfops risk reset SERIAL --reason … --yes).
-func parseInterleaved(fs *flag.FlagSet, args []string, env *cliEnv) ([]string, error) {
-	fs.SetOutput(env.stderr)
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, errUsage
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
-	}
-}
 
 // riskFlags are the connection settings of the risk commands.
 type riskFlags struct {
@@ -49,8 +32,9 @@ type riskFlags struct {
 	batch  int
 }
 
-func (f *riskFlags) register(fs *flag.FlagSet, write bool) {
-	f.conn.register(fs)
+func (f *riskFlags) register(c *cobra.Command, env *Env, write bool) {
+	f.conn.register(c, env)
+	fs := c.Flags()
 	fs.StringVar(&f.jscURL, "jsc-url", "", "Risk API URL (default $JSC_URL or "+jsc.DefaultBaseURL+")")
 	fs.StringVar(&f.jscApp, "jsc-app-id", "", "Risk API application ID (default $JSC_APP_ID or the profile's)")
 	fs.BoolVar(&f.noJamf, "no-jamf", false, "do not match devices to Jamf Pro")
@@ -59,11 +43,26 @@ func (f *riskFlags) register(fs *flag.FlagSet, write bool) {
 		fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
 		fs.StringVar(&f.group, "group", "", "act on a Jamf Pro group's members (ID or name)")
 		fs.StringVar(&f.kind, "kind", "", "computer or mobile, for --group")
-		fs.IntVar(&f.batch, "batch-size", jsc.DefaultBatchSize, "devices per override request")
+		fs.IntVar(&f.batch, "batch-size", jsc.DefaultBatchSize, "devices per override request (1 to 1000)")
+		_ = c.RegisterFlagCompletionFunc("group", completeGroups(env, &f.conn))
+		_ = c.RegisterFlagCompletionFunc("kind", fixedCompletions("computer", "mobile"))
 	} else {
 		fs.BoolVar(&f.asJSON, "json", false, "print JSON")
 		fs.StringVar(&f.levels, "level", "", "only these levels, e.g. HIGH,MEDIUM")
+		_ = c.RegisterFlagCompletionFunc("level", fixedCompletions(riskLevels()...))
 	}
+}
+
+// validate checks the write flags before anything is opened.
+func (f *riskFlags) validate() error {
+	if f.batch < 1 || f.batch > 1000 {
+		return usageErrorf("--batch-size must be between 1 and 1000, got %d", f.batch)
+	}
+	return nil
+}
+
+func riskLevels() []string {
+	return []string{string(jsc.High), string(jsc.Medium), string(jsc.Low), string(jsc.Secure)}
 }
 
 // riskSession is an open JSC client, an optional Jamf Pro client and the audit log.
@@ -83,7 +82,7 @@ func (s *riskSession) close(ctx context.Context) {
 // open resolves the JSC credentials (environment, then the profile and
 // its keychain secret) and, unless --no-jamf, a Jamf Pro connection for
 // matching; without one, devices show under their JSC names.
-func (f *riskFlags) open(env *cliEnv) (*riskSession, error) {
+func (f *riskFlags) open(env *Env) (*riskSession, error) {
 	var opts []jsc.Option
 	if f.batch > 0 {
 		opts = append(opts, jsc.WithBatchSize(f.batch))
@@ -102,11 +101,11 @@ func (f *riskFlags) open(env *cliEnv) (*riskSession, error) {
 			s.jamf, err = conn.client()
 		}
 		if err != nil {
-			fmt.Fprintf(env.stderr, "note: no Jamf Pro connection (%v); devices show under their JSC names\n", err)
+			fmt.Fprintf(env.Stderr, "note: no Jamf Pro connection (%s); devices show under their JSC names\n", safeText(env, err.Error()))
 			s.jamf = nil
 		}
 	}
-	path := env.auditPath
+	path := env.AuditPath
 	if path == "" {
 		if path, err = ops.DefaultAuditPath(); err != nil {
 			return nil, err
@@ -121,18 +120,18 @@ func (f *riskFlags) open(env *cliEnv) (*riskSession, error) {
 // jscClient builds a Risk API client from flags, the environment, or the
 // profile (its JSC application ID and keychain secret). It returns nil,
 // nil when no JSC credentials are configured at all.
-func jscClient(env *cliEnv, profile, urlFlag, appFlag string, extra ...jsc.Option) (*jsc.Client, error) {
-	appID := firstNonEmpty(appFlag, env.getenv("JSC_APP_ID"))
-	secret := env.getenv("JSC_APP_SECRET")
+func jscClient(env *Env, profile, urlFlag, appFlag string, extra ...jsc.Option) (*jsc.Client, error) {
+	appID := firstNonEmpty(appFlag, env.Getenv("JSC_APP_ID"))
+	secret := env.Getenv("JSC_APP_SECRET")
 	var prof config.Profile
-	if pf, err := config.Load(env.profilesPath); err == nil {
+	if pf, err := config.Load(env.ProfilesPath); err == nil {
 		prof, _ = pf.Get(profile)
 	}
 	if appID == "" {
 		appID = prof.JSCAppID
 	}
 	if secret == "" && appID != "" && prof.Name != "" && appID == prof.JSCAppID {
-		if s, err := env.secrets.Get(prof.Name, config.SecretJSC); err == nil {
+		if s, err := env.Secrets.Get(prof.Name, config.SecretJSC); err == nil {
 			secret = s
 		}
 	}
@@ -142,24 +141,78 @@ func jscClient(env *cliEnv, profile, urlFlag, appFlag string, extra ...jsc.Optio
 	if appID == "" || secret == "" {
 		return nil, errors.New("incomplete Risk API credentials: set both JSC_APP_ID and JSC_APP_SECRET")
 	}
-	opts := append([]jsc.Option{jsc.WithUserAgent("jamfops/" + strings.Fields(versionString())[1])}, extra...)
-	return jsc.NewClient(firstNonEmpty(urlFlag, env.getenv("JSC_URL")), appID, secret, opts...)
+	opts := append([]jsc.Option{jsc.WithUserAgent(userAgent(env))}, extra...)
+	return jsc.NewClient(firstNonEmpty(urlFlag, env.Getenv("JSC_URL")), appID, secret, opts...)
 }
 
-// runRisk dispatches risk list, set and reset.
-func runRisk(ctx context.Context, args []string, env *cliEnv) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: usage: jamfops risk list|set LEVEL DEVICE…|reset DEVICE…", errUsage)
+func newRiskCmd(ctx context.Context, env *Env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "risk",
+		Short: "List JSC devices by risk level; set or reset their risk",
+		Long: `Reads device risk from the Jamf Security Cloud Risk API, matched to Jamf Pro
+devices when a Jamf Pro connection is configured, and pins or resets it.
+Every change is recorded in the audit log with its reason and runs as a
+journaled job.`,
+		Example: `  jamfops risk list --level HIGH,MEDIUM
+  jamfops risk set HIGH C02XK1JHJG5J --reason "Protect alert 4711"
+  jamfops risk reset C02XK1JHJG5J --reason "cleared after investigation" --yes
+  jamfops risk reset --group "Lab Macs" --reason "lab re-imaged" --yes`,
 	}
-	switch args[0] {
-	case "list", "ls":
-		return runRiskList(ctx, args[1:], env)
-	case "set":
-		return runRiskChange(ctx, args[1:], env, true)
-	case "reset", "clear":
-		return runRiskChange(ctx, args[1:], env, false)
+	c.AddCommand(newRiskListCmd(ctx, env), newRiskChangeCmd(ctx, env, true), newRiskChangeCmd(ctx, env, false))
+	return c
+}
+
+func newRiskListCmd(ctx context.Context, env *Env) *cobra.Command {
+	var f riskFlags
+	c := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List JSC devices with their risk level and its source",
+		Example: `  jamfops risk list
+  jamfops risk list --level HIGH,MEDIUM --json
+  jamfops risk list --no-jamf`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("risk list takes no devices (filter with --level)")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			return runRiskList(ctx, env, &f)
+		},
 	}
-	return fmt.Errorf("%w: unknown risk command %q (list, set, reset)", errUsage, args[0])
+	f.register(c, env, false)
+	return c
+}
+
+func newRiskChangeCmd(ctx context.Context, env *Env, set bool) *cobra.Command {
+	var f riskFlags
+	c := &cobra.Command{
+		Use:     "reset DEVICE… | --group ID|NAME",
+		Aliases: []string{"clear"},
+		Short:   "Reset devices' risk to JSC's own calculation",
+		Example: `  jamfops risk reset C02XK1JHJG5J --reason "cleared after investigation"
+  jamfops risk reset --group "Lab Macs" --reason "lab re-imaged" --yes`,
+		ValidArgsFunction: cobra.NoFileCompletions,
+	}
+	if set {
+		c.Use, c.Aliases = "set LEVEL DEVICE… | set LEVEL --group ID|NAME", nil
+		c.Short = "Pin devices' risk to a level (HIGH, MEDIUM, LOW, SECURE)"
+		c.Example = `  jamfops risk set HIGH C02XK1JHJG5J --reason "Protect alert 4711"
+  jamfops risk set MEDIUM --group "Kiosk iPads" --reason "lobby audit" --yes --batch-size 4`
+		c.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return riskLevels(), cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(c *cobra.Command, args []string) error {
+		return runRiskChange(ctx, env, &f, args, set)
+	}
+	f.register(c, env, true)
+	return c
 }
 
 // riskRow is one device of jamfops risk list --json.
@@ -176,15 +229,7 @@ type riskRow struct {
 	LastSeen   *time.Time `json:"lastSeen"`
 }
 
-func runRiskList(ctx context.Context, args []string, env *cliEnv) error {
-	fs := flag.NewFlagSet("risk list", flag.ContinueOnError)
-	var f riskFlags
-	f.register(fs, false)
-	if rest, err := parseInterleaved(fs, args, env); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return fmt.Errorf("%w: risk list takes no devices (filter with --level)", errUsage)
-	}
+func runRiskList(ctx context.Context, env *Env, f *riskFlags) error {
 	var want []jsc.Level
 	for _, l := range strings.Split(f.levels, ",") {
 		if strings.TrimSpace(l) == "" {
@@ -192,7 +237,7 @@ func runRiskList(ctx context.Context, args []string, env *cliEnv) error {
 		}
 		lv, err := jsc.ParseLevel(l)
 		if err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return usageErrorf("%v", err)
 		}
 		want = append(want, lv)
 	}
@@ -218,7 +263,7 @@ func runRiskList(ctx context.Context, args []string, env *cliEnv) error {
 		fleet = slices.DeleteFunc(fleet, func(d ops.RiskDevice) bool { return !slices.Contains(want, d.JSC.Risk) })
 	}
 	ops.SortRisk(fleet)
-	fmt.Fprintf(env.stderr, "HIGH %d · MEDIUM %d · LOW %d · SECURE %d  (%d JSC devices, %d matched to Jamf Pro; Risk API budget %d of %d left today)\n",
+	fmt.Fprintf(env.Stderr, "HIGH %d · MEDIUM %d · LOW %d · SECURE %d  (%d JSC devices, %d matched to Jamf Pro; Risk API budget %d of %d left today)\n",
 		counts[jsc.High], counts[jsc.Medium], counts[jsc.Low], counts[jsc.Secure], len(fleet), matched, s.jsc.Budget().Remaining, s.jsc.Budget().Limit)
 	if f.asJSON {
 		rows := make([]riskRow, 0, len(fleet))
@@ -233,9 +278,9 @@ func runRiskList(ctx context.Context, args []string, env *cliEnv) error {
 			}
 			rows = append(rows, r)
 		}
-		return writeJSON(env.stdout, rows)
+		return writeJSON(env.Stdout, rows)
 	}
-	t := newTable(env.stdout, "RISK", "NAME", "SERIAL", "USER", "SOURCE", "LAST SEEN", "JSC ID")
+	t := newTable(env.Stdout, "RISK", "NAME", "SERIAL", "USER", "SOURCE", "LAST SEEN", "JSC ID")
 	for _, d := range fleet {
 		user := d.JSC.UserName
 		if d.Jamf != nil && d.Jamf.User != "" {
@@ -247,38 +292,34 @@ func runRiskList(ctx context.Context, args []string, env *cliEnv) error {
 	return t.flush()
 }
 
-func runRiskChange(ctx context.Context, args []string, env *cliEnv, set bool) error {
-	name := "risk reset"
-	if set {
-		name = "risk set"
-	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	var f riskFlags
-	f.register(fs, true)
-	rest, err := parseInterleaved(fs, args, env)
-	if err != nil {
-		return err
-	}
+func runRiskChange(ctx context.Context, env *Env, f *riskFlags, rest []string, set bool) error {
 	var level jsc.Level
+	var err error
 	if set {
 		if len(rest) == 0 {
-			return fmt.Errorf("%w: usage: jamfops risk set LEVEL DEVICE… --reason TEXT", errUsage)
+			return usageErrorf("usage: jamfops risk set LEVEL DEVICE… --reason TEXT")
 		}
 		if level, err = jsc.ParseLevel(rest[0]); err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return usageErrorf("%v", err)
 		}
 		rest = rest[1:]
 	}
 	if len(rest) == 0 && f.group == "" {
-		return fmt.Errorf("%w: name devices (Jamf Pro name, serial, UDID or JSC ID) or --group", errUsage)
+		return usageErrorf("name devices (Jamf Pro name, serial, UDID or JSC ID) or --group")
 	}
 	if len(rest) > 0 && f.group != "" {
-		return fmt.Errorf("%w: give devices or --group, not both", errUsage)
+		return usageErrorf("give devices or --group, not both")
+	}
+	if _, err := parseKind(f.kind); err != nil {
+		return err
+	}
+	if err := f.validate(); err != nil {
+		return err
 	}
 	p := newPrompter(env)
 	if strings.TrimSpace(f.reason) == "" {
 		if f.reason, err = p.ask("Reason (recorded in the audit log)", ""); err != nil {
-			return fmt.Errorf("%w: --reason is required", errUsage)
+			return usageErrorf("--reason is required")
 		}
 	}
 	s, err := f.open(env)
@@ -290,7 +331,7 @@ func runRiskChange(ctx context.Context, args []string, env *cliEnv, set bool) er
 	if err != nil {
 		return err
 	}
-	targets, err := riskTargets(ctx, s, fleet, rest, &f)
+	targets, err := riskTargets(ctx, s, fleet, rest, f)
 	if err != nil {
 		return err
 	}
@@ -298,29 +339,28 @@ func runRiskChange(ctx context.Context, args []string, env *cliEnv, set bool) er
 	if set {
 		what = "set to " + string(level)
 	}
-	fmt.Fprintf(env.stderr, "%d device(s) will be %s (reason: %q):\n", len(targets), what, f.reason)
+	fmt.Fprintf(env.Stderr, "%d device(s) will be %s (reason: %q):\n", len(targets), what, ops.Clean(f.reason))
 	for i, d := range targets {
 		if i == 10 {
-			fmt.Fprintf(env.stderr, "  … and %d more\n", len(targets)-10)
+			fmt.Fprintf(env.Stderr, "  … and %d more\n", len(targets)-10)
 			break
 		}
-		fmt.Fprintf(env.stderr, "  %-8s %s %s (JSC %s)\n", d.JSC.Risk, ops.Clean(d.Name()), ops.Clean(d.Serial()), d.JSC.ID)
+		fmt.Fprintf(env.Stderr, "  %-8s %s %s (JSC %s)\n", ops.Clean(string(d.JSC.Risk)), ops.Clean(d.Name()), ops.Clean(d.Serial()), ops.Clean(d.JSC.ID))
 	}
 	if !f.yes {
 		if !p.tty {
-			return fmt.Errorf("%w: refusing to change risk without confirmation: pass --yes (no terminal to ask on)", errUsage)
+			return usageErrorf("refusing to change risk without confirmation: pass --yes (no terminal to ask on)")
 		}
 		answer, _ := p.ask(fmt.Sprintf("Proceed with %d device(s)? Type y to confirm", len(targets)), "n")
 		if answer != "y" && answer != "Y" {
-			fmt.Fprintln(env.stderr, "Cancelled: nothing was changed.")
+			fmt.Fprintln(env.Stderr, "Cancelled: nothing was changed.")
 			return nil
 		}
 	}
-	outcomes, jobID, err := runRiskJob(ctx, env, s, targets, level, f.reason)
+	outcomes, err := runRiskJob(ctx, env, s, targets, level, f.reason)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stderr, "Job %s (resumable with: jamfops mass resume %s)\n", jobID, jobID)
 	// Read the levels back: a reset device JSC still sees a threat on
 	// keeps its computed level.
 	after := map[string]jsc.Level{}
@@ -334,17 +374,17 @@ func runRiskChange(ctx context.Context, args []string, env *cliEnv, set bool) er
 		d := o.Device
 		if o.Err != nil {
 			failed++
-			fmt.Fprintf(env.stdout, "failed  %s %s (JSC %s): %s\n", ops.Clean(d.Name()), ops.Clean(d.Serial()), d.JSC.ID, ops.Clean(o.Err.Error()))
+			fmt.Fprintf(env.Stdout, "failed  %s %s (JSC %s): %s\n", ops.Clean(d.Name()), ops.Clean(d.Serial()), ops.Clean(d.JSC.ID), safeText(env, o.Err.Error()))
 			continue
 		}
 		note := ""
 		if !set && after[d.JSC.ID] != "" && after[d.JSC.ID] != jsc.Secure {
 			note = "  (JSC still calculates this level: a threat remains)"
 		}
-		fmt.Fprintf(env.stdout, "ok      %s %s (JSC %s): %s → %s%s\n", ops.Clean(d.Name()), ops.Clean(d.Serial()), d.JSC.ID, d.JSC.Risk, orUnknown(after[d.JSC.ID]), note)
+		fmt.Fprintf(env.Stdout, "ok      %s %s (JSC %s): %s → %s%s\n", ops.Clean(d.Name()), ops.Clean(d.Serial()), ops.Clean(d.JSC.ID), ops.Clean(string(d.JSC.Risk)), ops.Clean(string(orUnknown(after[d.JSC.ID]))), note)
 	}
 	b := s.jsc.Budget()
-	fmt.Fprintf(env.stderr, "Recorded in %s. Risk API budget: %d of %d requests left today.\n", s.audit.Path(), b.Remaining, b.Limit)
+	fmt.Fprintf(env.Stderr, "Recorded in %s. Risk API budget: %d of %d requests left today.\n", s.audit.Path(), b.Remaining, b.Limit)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d devices failed", failed, len(outcomes))
 	}
@@ -358,37 +398,46 @@ func orUnknown(l jsc.Level) jsc.Level {
 	return l
 }
 
+// riskResumeHint says how to continue an interrupted risk job. It is the
+// one place that says so: today the console resumes risk jobs (:jobs, R)
+// and 'jamfops mass resume' refuses them; when mass resume handles risk
+// jobs (issue 10, point 12) this becomes "jamfops mass resume ID".
+func riskResumeHint(jobID string) string {
+	return "resume it from the console: jamfops, then :jobs, select " + jobID + ", R"
+}
+
 // runRiskJob runs a risk change as a journaled mass-action job, so that a
-// crash can be resumed with jamfops mass resume.
-func runRiskJob(ctx context.Context, env *cliEnv, s *riskSession, targets []ops.RiskDevice, level jsc.Level, reason string) ([]ops.RiskOutcome, string, error) {
+// crash can be resumed (see riskResumeHint).
+func runRiskJob(ctx context.Context, env *Env, s *riskSession, targets []ops.RiskDevice, level jsc.Level, reason string) ([]ops.RiskOutcome, error) {
 	k := mass.RiskKnobs()
 	k.BatchSize = s.jsc.BatchSize()
 	p, pf, err := mass.BuildRisk(s.jsc, mass.RiskRequest{Server: s.server, Label: fmt.Sprintf("%d JSC devices", len(targets)), Level: level,
 		Reason: reason, Knobs: k, Devices: targets})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if len(pf.Missing) > 0 {
-		return nil, "", errors.New(strings.Join(pf.Missing, "; "))
+		return nil, errors.New(strings.Join(pf.Missing, "; "))
 	}
-	dir, err := jobsDir(env.jobsDir)
+	dir, err := jobsDir(env.JobsDir)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	j, err := mass.CreateJournal(dir, p)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	defer j.Close()
+	fmt.Fprintf(env.Stderr, "Job %s (journal %s); if it is interrupted, %s\n", p.ID, j.Path(), riskResumeHint(p.ID))
 	_, st, err := mass.ReadJournal(j.Path())
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	r := mass.NewRunner(s.jamf, j, s.audit)
 	r.JSC = s.jsc
 	final, err := r.Run(ctx, p, st)
 	if err != nil {
-		return nil, p.ID, err
+		return nil, err
 	}
 	out := make([]ops.RiskOutcome, len(targets))
 	for i, t := range targets {
@@ -397,7 +446,7 @@ func runRiskJob(ctx context.Context, env *cliEnv, s *riskSession, targets []ops.
 			out[i].Err = fmt.Errorf("%s: %s", final.Targets[i], final.Reasons[i])
 		}
 	}
-	return out, p.ID, nil
+	return out, nil
 }
 
 // riskTargets resolves device references, or a Jamf Pro group's members.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -34,7 +34,7 @@ func runWith(t *testing.T, srv *jamftest.Server, env map[string]string, args ...
 		}
 		return ""
 	}
-	code := run(t.Context(), args, &cliEnv{stdout: &out, stderr: &errb, getenv: getenv})
+	code := Run(t.Context(), args, &Env{Stdout: &out, Stderr: &errb, Getenv: getenv})
 	return result{code, out.String(), errb.String()}
 }
 
@@ -164,7 +164,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 func TestVersion(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	if code := run(context.Background(), []string{"--version"}, &cliEnv{stdout: &out, stderr: &out, getenv: func(string) string { return "" }}); code != 0 || !strings.HasPrefix(out.String(), "jamfops ") {
+	if code := Run(context.Background(), []string{"--version"}, &Env{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}); code != 0 || !strings.HasPrefix(out.String(), "jamfops ") {
 		t.Fatalf("--version: %d %q", code, out.String())
 	}
 }

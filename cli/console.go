@@ -1,14 +1,14 @@
-package main
+package cli
 
 import (
 	"context"
-	"flag"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
 
 	"github.com/jamfops/jamfops/config"
 	"github.com/jamfops/jamfops/jamf"
@@ -58,35 +58,25 @@ func runConsole(ctx context.Context, deps ui.Deps, stdin io.Reader, stdout io.Wr
 }
 
 // runDemoConsole opens the console on an in-process demo fleet.
-func runDemoConsole(ctx context.Context, args []string, env *cliEnv) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	readOnly := fs.Bool("read-only", false, "hide and disable every write")
-	helpdesk := fs.Bool("helpdesk", false, "connect as the read-only help-desk API client")
-	computers := fs.Int("computers", 2000, "computers in the demo fleet")
-	mobiles := fs.Int("mobile", 1000, "mobile devices in the demo fleet")
-	seed := fs.Uint64("seed", 1, "fleet seed")
-	debug := fs.Bool("debug", false, "verbose log file")
-	if err := parseFlags(fs, args, env.stderr); err != nil {
-		return err
-	}
-	logger, closeLog, err := openLog(*debug)
+func runDemoConsole(ctx context.Context, o *demoOptions) error {
+	logger, closeLog, err := openLog(o.debug)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	srv, err := jamftest.NewServer(jamftest.Options{Seed: *seed, Computers: orNone(*computers), MobileDevices: orNone(*mobiles), HostileNames: true})
+	srv, err := jamftest.NewServer(jamftest.Options{Seed: o.seed, Computers: orNone(o.computers), MobileDevices: orNone(o.mobiles), HostileNames: true})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	riskSrv := jsctest.NewServer(jscDemoOptions(srv, *seed))
+	riskSrv := jsctest.NewServer(jscDemoOptions(srv, o.seed))
 	defer riskSrv.Close()
 	rc, err := jsc.NewClient(riskSrv.URL, jsctest.DemoAppID, jsctest.DemoAppSecret, jsc.WithLogger(logger))
 	if err != nil {
 		return err
 	}
 	id, secret := jamftest.DemoClientID, jamftest.DemoClientSecret
-	if *helpdesk {
+	if o.helpdesk {
 		id, secret = jamftest.HelpDeskClientID, jamftest.HelpDeskSecret
 	}
 	client, err := jamf.NewClient(srv.URL, jamf.WithClientCredentials(id, secret), jamf.WithLogger(logger))
@@ -98,7 +88,7 @@ func runDemoConsole(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	logger.Info("demo console", "url", srv.URL, "audit", audit.Path())
-	return runConsole(ctx, ui.Deps{Jamf: client, JSC: rc, Audit: audit, Profile: "demo", ReadOnly: *readOnly}, nil, nil)
+	return runConsole(ctx, ui.Deps{Jamf: client, JSC: rc, Audit: audit, Profile: "demo", ReadOnly: o.readOnly}, nil, nil)
 }
 
 // demoAuditLog keeps demo writes apart from real ones.
@@ -110,17 +100,55 @@ func demoAuditLog() (*ops.AuditLog, error) {
 	return ops.OpenAuditLog(filepath.Join(filepath.Dir(path), "demo-audit.jsonl"))
 }
 
-// runEnvConsole opens the console on the environment's credentials.
-func runEnvConsole(ctx context.Context, args []string, env *cliEnv) error {
-	fs := flag.NewFlagSet("jamfops", flag.ContinueOnError)
+// consoleLong is the root command's help: what jamfops is and how it
+// finds its connection.
+const consoleLong = `jamfops: a terminal console for Jamf Pro fleets.
+
+With no command it opens the full-screen console on the active profile
+(or --profile NAME); the environment overrides the profile and flags
+override both:
+  JAMF_URL             https://yourserver.jamfcloud.com   (--url)
+  JAMF_CLIENT_ID       API client ID (recommended)         (--client-id)
+  JAMF_CLIENT_SECRET   API client secret
+  JAMF_USERNAME        user account, if no API client       (--username)
+  JAMF_PASSWORD        its password
+  JSC_URL, JSC_APP_ID, JSC_APP_SECRET   the JSC Risk API (default https://api.wandera.com)
+Secrets are read from the environment or the OS keychain only, never from
+flags, so they do not land in shell history or process listings.
+
+Exit statuses: 0 done, 1 failed, 2 invalid command line, 3 a job is held
+for a go-ahead, 130 interrupted.`
+
+// newConsoleCmd is the root command: the console on the configured connection.
+func newConsoleCmd(ctx context.Context, env *Env) *cobra.Command {
 	var conn connFlags
-	conn.register(fs)
-	readOnly := fs.Bool("read-only", false, "hide and disable every write")
-	debug := fs.Bool("debug", false, "verbose log file")
-	if err := parseFlags(fs, args, env.stderr); err != nil {
-		return err
+	var readOnly, debug bool
+	c := &cobra.Command{
+		Use:   "jamfops",
+		Short: "A terminal console for Jamf Pro fleets",
+		Long:  consoleLong,
+		Example: `  jamfops                      the console on $JAMF_URL or the active profile
+  jamfops --profile prod --read-only
+  jamfops demo                 the console on a built-in demo fleet (no account needed)
+  jamfops groups --json
+  jamfops mass run --group "Lab Macs" --command blank-push --dry-run`,
+		Version:       versionString(env),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(c *cobra.Command, args []string) error {
+			return runEnvConsole(ctx, env, &conn, readOnly, debug)
+		},
 	}
-	logger, closeLog, err := openLog(*debug)
+	c.SetVersionTemplate("{{.Version}}\n")
+	conn.register(c, env)
+	c.Flags().BoolVar(&readOnly, "read-only", false, "hide and disable every write")
+	c.Flags().BoolVar(&debug, "debug", false, "verbose log file")
+	return c
+}
+
+// runEnvConsole opens the console on the environment's credentials.
+func runEnvConsole(ctx context.Context, env *Env, conn *connFlags, readOnly, debug bool) error {
+	logger, closeLog, err := openLog(debug)
 	if err != nil {
 		return err
 	}
@@ -143,10 +171,10 @@ func runEnvConsole(ctx context.Context, args []string, env *cliEnv) error {
 		return err
 	}
 	var names []string
-	if f, err := config.Load(env.profilesPath); err == nil {
+	if f, err := config.Load(env.ProfilesPath); err == nil {
 		names = f.Names()
 	}
-	deps := consoleDeps(resolved, client, audit, *readOnly, names)
+	deps := consoleDeps(resolved, client, audit, readOnly, names)
 	if deps.JSC, err = jscClient(env, conn.profile, "", ""); err != nil {
 		return err
 	}
@@ -159,7 +187,7 @@ func runEnvConsole(ctx context.Context, args []string, env *cliEnv) error {
 		if err != nil {
 			return ui.Deps{}, err
 		}
-		d := consoleDeps(next, nc, audit, *readOnly, names)
+		d := consoleDeps(next, nc, audit, readOnly, names)
 		d.JSC, err = jscClient(env, name, "", "")
 		return d, err
 	}

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
+)
+
+func newJobsCmd(env *Env) *cobra.Command {
+	var dir string
+	var prune time.Duration
+	c := &cobra.Command{
+		Use:   "jobs",
+		Short: "List mass-action jobs, export one's results, or prune old ones",
+		Example: `  jamfops jobs
+  jamfops jobs --prune 720h
+  jamfops jobs export 20261123-170000-a1b2c3 csv > results.csv`,
+		RunE: func(c *cobra.Command, args []string) error {
+			if prune < 0 {
+				return usageErrorf("--prune must not be negative, got %s", prune)
+			}
+			return listJobs(env, dir, prune)
+		},
+	}
+	c.PersistentFlags().StringVar(&dir, "jobs-dir", "", "where job journals live")
+	c.Flags().DurationVar(&prune, "prune", 0, "delete finished jobs older than this (e.g. 720h)")
+	export := &cobra.Command{
+		Use:   "export JOB [json|csv]",
+		Short: "Print a job's per-device results as JSON (default) or CSV",
+		Example: `  jamfops jobs export 20261123-170000-a1b2c3
+  jamfops jobs export 20261123-170000-a1b2c3 csv > results.csv`,
+		Args: func(c *cobra.Command, args []string) error {
+			if err := rangeArgs(1, 2, "a job and optionally a format, json or csv")(c, args); err != nil {
+				return err
+			}
+			if len(args) == 2 && args[1] != "json" && args[1] != "csv" {
+				return usageErrorf("unknown export format %q (json or csv)", args[1])
+			}
+			return nil
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 1 {
+				return []cobra.Completion{"json", "csv"}, cobra.ShellCompDirectiveNoFileComp
+			}
+			return completeJobs(env, false)(c, args, toComplete)
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			d, err := jobsDir(dir, env.JobsDir)
+			if err != nil {
+				return err
+			}
+			return exportJob(env, d, args[0], len(args) == 2 && args[1] == "csv")
+		},
+	}
+	c.AddCommand(export)
+	return c
+}
+
+// listJobs lists job journals, after pruning old finished ones.
+func listJobs(env *Env, dirFlag string, prune time.Duration) error {
+	dir, err := jobsDir(dirFlag, env.JobsDir)
+	if err != nil {
+		return err
+	}
+	if prune > 0 {
+		n, err := mass.Prune(dir, prune, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "Pruned %d finished jobs older than %s.\n", n, prune)
+	}
+	jobs, err := mass.ListJobs(dir)
+	if err != nil {
+		return err
+	}
+	if len(jobs) == 0 {
+		fmt.Fprintln(env.Stdout, "No jobs yet ('jamfops mass run --dry-run …' shows what one would do).")
+		return nil
+	}
+	t := newTable(env.Stdout, "JOB", "CREATED", "ACTION", "TARGET", "SENT", "FAILED", "SKIPPED", "LEFT", "STATE")
+	for _, jb := range jobs {
+		c := jb.State.Counts()
+		t.row(jb.Plan.ID, jb.Plan.Created.Format("2006-01-02 15:04"), jb.Plan.Action.String(), jb.Plan.Label, strconv.Itoa(c[mass.StateSent]),
+			strconv.Itoa(c[mass.StateFailed]), strconv.Itoa(c[mass.StateSkipped]), strconv.Itoa(c[mass.StatePending]+c[mass.StateUnknown]), jb.Status)
+	}
+	return t.flush()
+}
+
+// jobPath is a job's journal: a path ending in .jsonl as given, else the
+// job ID's journal in dir.
+func jobPath(dir, job string) string {
+	if strings.HasSuffix(job, ".jsonl") {
+		return job
+	}
+	return filepath.Join(dir, job+".jsonl")
+}
+
+// exportRow is one device of jamfops jobs export.
+type exportRow struct {
+	ID, Name, Serial, ManagementID, State, Reason string
+}
+
+// exportJob writes a job's per-device results as JSON or CSV. A CSV is a
+// file a human opens: every cell is cleaned of terminal controls. JSON
+// keeps the data and escapes them.
+func exportJob(env *Env, dir, id string, asCSV bool) error {
+	p, st, err := mass.ReadJournal(jobPath(dir, id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no job %s in %s ('jamfops jobs' lists them)", id, dir)
+	}
+	if err != nil {
+		return err
+	}
+	rows := make([]exportRow, len(p.Targets))
+	for i, t := range p.Targets {
+		s := st.Targets[i]
+		if s == mass.StatePending {
+			s = "pending"
+		}
+		rows[i] = exportRow{t.Device.ID, t.Device.Name, t.Device.Serial, t.Device.ManagementID, s, st.Reasons[i]}
+	}
+	if !asCSV {
+		return writeJSON(env.Stdout, rows)
+	}
+	w := csv.NewWriter(env.Stdout)
+	_ = w.Write([]string{"id", "name", "serial", "managementId", "state", "reason"})
+	for _, r := range rows {
+		_ = w.Write(cleanCells(r.ID, r.Name, r.Serial, r.ManagementID, r.State, r.Reason))
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// cleanCells cleans every cell of a row for a file a human opens.
+func cleanCells(cells ...string) []string {
+	for i, c := range cells {
+		cells[i] = ops.Clean(c)
+	}
+	return cells
+}

@@ -1,0 +1,443 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
+)
+
+// massFlags are the knobs and targets of jamfops mass run.
+type massFlags struct {
+	conn                        connFlags
+	group, kind, devicesFile    string
+	command                     string
+	knobs                       mass.Knobs
+	window, stages              string
+	dryRun, yes, save, autoCont bool
+	jobsDir                     string
+}
+
+func (f *massFlags) register(c *cobra.Command, env *Env) {
+	f.conn.register(c, env)
+	f.knobs = mass.DefaultKnobs()
+	fs := c.Flags()
+	fs.StringVar(&f.group, "group", "", "target a group's members (ID or name)")
+	fs.StringVar(&f.kind, "kind", "", "computer or mobile, for --group IDs and inventory IDs in --devices")
+	fs.StringVar(&f.devicesFile, "devices", "", "target the devices listed in a file (serials or inventory IDs, one a line; # comments)")
+	fs.StringVar(&f.command, "command", "", "blank-push, flush-pending, flush-failed, flush-both, or a command type: "+strings.Join(mass.BulkCommands(), ", "))
+	fs.IntVar(&f.knobs.BatchSize, "batch", f.knobs.BatchSize, "devices per request (1 to 1000)")
+	fs.Float64Var(&f.knobs.Rate, "rate", f.knobs.Rate, "ceiling of requests per second, more than 0 and at most 100 (the runner starts at 1 and climbs while the server keeps up)")
+	fs.IntVar(&f.knobs.Concurrency, "concurrency", f.knobs.Concurrency, "most requests at once (1 to 5)")
+	fs.DurationVar(&f.knobs.Pause, "pause", f.knobs.Pause, "wait between batches")
+	fs.StringVar(&f.window, "window", "", "send only between local times, e.g. 17:00-07:00")
+	fs.IntVar(&f.knobs.SkipOfflineDays, "skip-offline-days", f.knobs.SkipOfflineDays, "skip devices not seen for this many days (0: never)")
+	fs.IntVar(&f.knobs.SkipPendingAtLeast, "skip-pending", 0, "skip devices with this many pending commands already (0: never)")
+	fs.Var((*shareValue)(&f.knobs.MaxFailureRate), "max-failure", "stop when this share of sends fails: 0.2 or 20%")
+	fs.IntVar(&f.knobs.BacklogLimit, "backlog-limit", 0, "pause while the targets hold more pending commands than this (0: off)")
+	fs.StringVar(&f.stages, "stages", "1%,10%,100%", "rollout stages, cumulative shares or counts ending at 100% or all, e.g. 25,10%,100%")
+	fs.BoolVar(&f.autoCont, "auto-continue", false, "go on to the next stage without a go-ahead when a stage stays healthy")
+	fs.DurationVar(&f.knobs.StageWait, "stage-wait", f.knobs.StageWait, "how long to watch a stage's outcome")
+	fs.BoolVar(&f.knobs.StageUntilResolved, "stage-until-resolved", false, "end a stage's watch once all its commands have answered (stage-wait is then the longest)")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "show the preflight and send nothing")
+	fs.BoolVar(&f.save, "save", false, "save the plan to start later with 'jamfops mass start JOB'")
+	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
+	fs.StringVar(&f.jobsDir, "jobs-dir", "", "where job journals live (default in the user data directory)")
+	_ = c.RegisterFlagCompletionFunc("group", completeGroups(env, &f.conn))
+	_ = c.RegisterFlagCompletionFunc("kind", fixedCompletions("computer", "mobile"))
+	_ = c.RegisterFlagCompletionFunc("command", fixedCompletions(append([]string{"blank-push", "flush-pending", "flush-failed", "flush-both"}, mass.BulkCommands()...)...))
+	_ = c.RegisterFlagCompletionFunc("stages", fixedCompletions("1%,10%,100%", "100%", "25,all"))
+}
+
+// validate reads and checks every flag and the device file before any
+// connection is made: a mistake is a usage error (exit 2) and nothing is
+// sent or even asked of the server.
+func (f *massFlags) validate(env *Env) (mass.Action, []deviceRef, error) {
+	action, err := mass.ParseAction(f.command)
+	if err != nil {
+		return action, nil, usageErrorf("%v", err)
+	}
+	if (f.group == "") == (f.devicesFile == "") {
+		return action, nil, usageErrorf("give --group or --devices (one of them)")
+	}
+	if _, err := parseKind(f.kind); err != nil {
+		return action, nil, err
+	}
+	if f.knobs.Stages, err = mass.ParseStages(f.stages); err != nil {
+		return action, nil, usageErrorf("--stages: %v", err)
+	}
+	if f.knobs.WindowStart, f.knobs.WindowEnd, err = mass.ParseWindow(f.window); err != nil {
+		return action, nil, usageErrorf("--window: %v", err)
+	}
+	f.knobs.AutoContinue = f.autoCont
+	if err := f.knobs.Validate(); err != nil {
+		return action, nil, usageErrorf("%v", err)
+	}
+	if f.devicesFile == "" {
+		return action, nil, nil
+	}
+	refs, dups, err := readDeviceFile(f.devicesFile)
+	if err != nil {
+		return action, nil, usageErrorf("--devices: %v", err)
+	}
+	noteDuplicates(env, f.devicesFile, dups)
+	return action, refs, nil
+}
+
+func jobsDir(dirs ...string) (string, error) {
+	for _, d := range dirs {
+		if d != "" {
+			return d, nil
+		}
+	}
+	return mass.JobsDir()
+}
+
+func newMassCmd(ctx context.Context, env *Env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "mass",
+		Short: "Send an MDM command, blank push or flush to many devices, paced and resumable",
+		Long: `Plans a mass action (the exact targets, frozen), shows its preflight, and
+sends it in paced batches and stages, watching the server and the
+failure rate. Every job has a journal: a crash or ctrl+c is resumed with
+'jamfops mass resume JOB' without sending any device the same command
+twice. A job that stops after a stage for a go-ahead exits with status 3.`,
+		Example: `  jamfops mass run --group "Lab Macs" --command blank-push --dry-run
+  jamfops mass run --devices serials.txt --command RESTART_DEVICE --window 17:00-07:00 --save
+  jamfops mass start 20261123-170000-a1b2c3
+  jamfops mass resume 20261123-170000-a1b2c3 --go`,
+	}
+	c.AddCommand(newMassRunCmd(ctx, env), newMassResumeCmd(ctx, env, "start"), newMassResumeCmd(ctx, env, "resume"))
+	return c
+}
+
+func newMassRunCmd(ctx context.Context, env *Env) *cobra.Command {
+	var f massFlags
+	c := &cobra.Command{
+		Use:   "run (--group ID|NAME | --devices FILE) --command TYPE|blank-push [knobs]",
+		Short: "Plan a mass action, show its preflight, and run or save it",
+		Long: `Plans a mass action and shows its preflight (targets, skips, requests,
+privileges, estimated time). With --dry-run it stops there and prints the
+preflight as JSON; with --save it writes the job to start later; else it
+asks for confirmation (the count typed for destructive commands; --yes
+skips it) and runs the job, a line per batch on stderr and a JSON summary
+on stdout.
+
+Stages are cumulative shares or counts of the devices to send to, growing
+and ending at 100% (or "all"): 1%,10%,100% sends to 1 %, waits for a
+go-ahead, then 10 %, then the rest. A device file lists one serial number
+or inventory ID a line (a CSV's first column); blank lines and # comments
+are skipped and a device named twice is sent to once.`,
+		Example: `  jamfops mass run --group "Lab Macs" --command blank-push --dry-run
+  jamfops mass run --group 12 --kind mobile --command DEVICE_INFORMATION --stages 25,10%,100% --yes
+  jamfops mass run --devices serials.txt --command RESTART_DEVICE --window 17:00-07:00 --rate 2 --save
+  jamfops mass run --group "All Managed Clients" --command flush-failed --stages all --max-failure 5%`,
+		RunE: func(c *cobra.Command, args []string) error {
+			return runMassRun(ctx, env, &f)
+		},
+	}
+	f.register(c, env)
+	return c
+}
+
+func runMassRun(ctx context.Context, env *Env, f *massFlags) error {
+	action, refs, err := f.validate(env)
+	if err != nil {
+		return err
+	}
+	return withClient(ctx, &f.conn, env, func(c *jamf.Client) error {
+		devices, label, err := massTargets(ctx, env, c, f, refs)
+		if err != nil {
+			return err
+		}
+		plan, pf, err := mass.Build(ctx, c, mass.Request{Server: c.BaseURL(), Label: label, Action: action, Knobs: f.knobs, Devices: devices})
+		if err != nil {
+			return err
+		}
+		printPreflight(env, plan, pf)
+		if f.dryRun {
+			return writeJSON(env.Stdout, preflightJSON(plan, pf))
+		}
+		if len(pf.Missing) > 0 {
+			return fmt.Errorf("the credential lacks %s; nothing was sent", quoteNames(pf.Missing))
+		}
+		if pf.Send == 0 {
+			return errors.New("every target is skipped; nothing to send")
+		}
+		if err := confirmMass(env, plan, pf, f.yes); err != nil {
+			return err
+		}
+		dir, err := jobsDir(f.jobsDir, env.JobsDir)
+		if err != nil {
+			return err
+		}
+		j, err := mass.CreateJournal(dir, plan)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "Job %s (journal %s)\n", plan.ID, j.Path())
+		if f.save {
+			j.Close()
+			fmt.Fprintf(env.Stdout, "Saved. Start it with: jamfops mass start %s\n", plan.ID)
+			return nil
+		}
+		_, st, err := mass.ReadJournal(j.Path())
+		if err != nil {
+			return err
+		}
+		return driveJob(ctx, env, c, j, plan, st, false)
+	})
+}
+
+// massTargets resolves --group, or the references read from --devices.
+func massTargets(ctx context.Context, env *Env, c *jamf.Client, f *massFlags, refs []deviceRef) ([]ops.Device, string, error) {
+	kind, err := parseKind(f.kind)
+	if err != nil {
+		return nil, "", err
+	}
+	if f.group != "" {
+		groups, _, err := c.Groups.List(ctx, nil)
+		if err != nil {
+			return nil, "", err
+		}
+		g, err := ops.FindGroup(ops.Summarise(groups), f.group, kind)
+		if err != nil {
+			return nil, "", err
+		}
+		devs, err := ops.GroupMembers(ctx, c, g)
+		return devs, "group " + g.Name, err
+	}
+	fleet, err := ops.JamfFleet(ctx, c)
+	if err != nil {
+		return nil, "", err
+	}
+	devs, dups, err := matchDeviceRefs(fleet, refs, kind, f.devicesFile)
+	if err != nil {
+		return nil, "", err
+	}
+	noteDuplicates(env, f.devicesFile, dups)
+	return devs, "devices from " + filepath.Base(f.devicesFile), nil
+}
+
+func quoteNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, " and ")
+}
+
+func printPreflight(env *Env, p *mass.Plan, pf *mass.Preflight) {
+	fmt.Fprintf(env.Stderr, "%s to %s: %d devices (%d online, %d offline); %d to send, %d skipped\n",
+		p.Action, ops.Clean(p.Label), pf.Total, pf.Online, pf.Offline, pf.Send, pf.Total-pf.Send)
+	for why, n := range pf.Skipped {
+		fmt.Fprintf(env.Stderr, "  skipped %d: %s\n", n, ops.Clean(why))
+	}
+	fmt.Fprintf(env.Stderr, "%d requests of up to %d devices, stages %v, at most %.1f requests/s and %d at once: about %s\n",
+		pf.Requests, p.Knobs.BatchSize, pf.StageSizes, p.Knobs.Rate, p.Knobs.Concurrency, pf.Estimate.Round(time.Second))
+	fmt.Fprintf(env.Stderr, "Privileges needed: %s", strings.Join(pf.Privileges, ", "))
+	if len(pf.Missing) > 0 {
+		fmt.Fprintf(env.Stderr, " (MISSING: %s)", strings.Join(pf.Missing, ", "))
+	}
+	fmt.Fprintln(env.Stderr)
+}
+
+func preflightJSON(p *mass.Plan, pf *mass.Preflight) map[string]any {
+	return map[string]any{"action": p.Action.String(), "target": p.Label, "total": pf.Total, "online": pf.Online, "offline": pf.Offline,
+		"send": pf.Send, "skipped": pf.Skipped, "requests": pf.Requests, "stages": pf.StageSizes, "estimateSeconds": int(pf.Estimate.Seconds()),
+		"privileges": pf.Privileges, "missing": pf.Missing}
+}
+
+// confirmMass asks on a terminal; destructive commands need the count typed.
+func confirmMass(env *Env, p *mass.Plan, pf *mass.Preflight, yes bool) error {
+	if yes {
+		return nil
+	}
+	pr := newPrompter(env)
+	if !pr.tty {
+		return usageErrorf("refusing to send without confirmation: pass --yes (no terminal to ask on)")
+	}
+	want := "y"
+	q := fmt.Sprintf("Send %s to %d devices of %s? Type y", p.Action, pf.Send, ops.Clean(p.Label))
+	if p.Action.Destructive() {
+		want = strconv.Itoa(pf.Send)
+		q = fmt.Sprintf("%s is destructive. Type the number of devices (%d) to send it", p.Action, pf.Send)
+	}
+	answer, _ := pr.ask(q, "")
+	if strings.TrimSpace(answer) != want {
+		return errors.New("cancelled: nothing was sent")
+	}
+	return nil
+}
+
+func newMassResumeCmd(ctx context.Context, env *Env, verb string) *cobra.Command {
+	var conn connFlags
+	var goAhead bool
+	var dir string
+	c := &cobra.Command{
+		Use:   verb + " JOB",
+		Short: "Resume an interrupted or held job",
+		Long: `Resumes a job from its journal: devices whose send was interrupted are
+checked against the server before anything is sent again. A job held
+after a stage stops again there (exit status 3) unless --go is given.`,
+		Example: `  jamfops mass resume 20261123-170000-a1b2c3
+  jamfops mass resume 20261123-170000-a1b2c3 --go
+  jamfops jobs                 lists the jobs and their state`,
+		Args: rangeArgs(1, 1, "one job (jamfops jobs lists them)"),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runMassResume(ctx, env, &conn, dir, args[0], goAhead)
+		},
+	}
+	if verb == "start" {
+		c.Short = "Start a job saved with 'mass run --save'"
+		c.Long = `Starts a job saved with 'jamfops mass run --save'. It stops after each stage
+for a go-ahead (exit status 3) unless --go is given or the plan has
+--auto-continue.`
+		c.Example = `  jamfops mass start 20261123-170000-a1b2c3
+  jamfops mass start 20261123-170000-a1b2c3 --go`
+	}
+	conn.register(c, env)
+	c.Flags().BoolVar(&goAhead, "go", false, "continue past a stage the job is held after")
+	c.Flags().StringVar(&dir, "jobs-dir", "", "where job journals live")
+	c.ValidArgsFunction = completeJobs(env, true)
+	return c
+}
+
+func runMassResume(ctx context.Context, env *Env, conn *connFlags, dirFlag, job string, goAhead bool) error {
+	d, err := jobsDir(dirFlag, env.JobsDir)
+	if err != nil {
+		return err
+	}
+	j, plan, st, err := mass.OpenJournal(jobPath(d, job))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no job %s in %s ('jamfops jobs' lists them)", job, d)
+	}
+	if err != nil {
+		return fmt.Errorf("job %s: %w", job, err)
+	}
+	defer j.Close()
+	if st.Ended != "" {
+		return fmt.Errorf("job %s already ended: %s", plan.ID, st.Ended)
+	}
+	if plan.Action.Kind == mass.KindRisk {
+		return fmt.Errorf("job %s changes JSC risk: %s", plan.ID, riskResumeHint(plan.ID))
+	}
+	return withClient(ctx, conn, env, func(c *jamf.Client) error {
+		if strings.TrimSuffix(c.BaseURL(), "/") != strings.TrimSuffix(plan.Server, "/") {
+			return fmt.Errorf("job %s was planned for %s, not %s", plan.ID, plan.Server, c.BaseURL())
+		}
+		return driveJob(ctx, env, c, j, plan, st, goAhead)
+	})
+}
+
+// driveJob runs a job headless: a line per batch on stderr, a JSON summary
+// on stdout, a non-zero exit when anything failed or the job did not end.
+func driveJob(ctx context.Context, env *Env, c *jamf.Client, j *mass.Journal, p *mass.Plan, st *mass.State, goAhead bool) error {
+	path, err := ops.DefaultAuditPath()
+	if env.AuditPath != "" {
+		path, err = env.AuditPath, nil
+	}
+	if err != nil {
+		return err
+	}
+	audit, err := ops.OpenAuditLog(path)
+	if err != nil {
+		return err
+	}
+	r := mass.NewRunner(c, j, audit)
+	r.HoldReturns = !goAhead
+	if goAhead && st.Held >= 0 {
+		if err := j.RecordGoAhead(st.Held); err != nil {
+			return err
+		}
+		st.Passed[st.Held] = true
+		st.Held = -1
+	}
+	events := make(chan mass.Event, 64)
+	r.Events = events
+	done := make(chan error, 1)
+	var final *mass.State
+	go func() {
+		var err error
+		final, err = r.Run(ctx, p, st)
+		close(events)
+		done <- err
+	}()
+	batch := 0
+	tty := false
+	if f, ok := env.Stderr.(*os.File); ok {
+		tty = term.IsTerminal(f.Fd())
+	}
+	for e := range events {
+		switch e.Kind {
+		case mass.EvProgress:
+			batch++
+			if tty {
+				// One line redrawn in place: a progress bar.
+				done := e.Sent + e.Failed + e.Cancelled
+				total := max(1, e.Total-e.Skipped)
+				filled := 30 * done / total
+				fmt.Fprintf(env.Stderr, "\r[%s%s] %3d%% sent %d failed %d pending %d · %.2f req/s ",
+					strings.Repeat("█", filled), strings.Repeat("░", 30-filled), 100*done/total, e.Sent, e.Failed, e.Pending, e.Rate)
+				continue
+			}
+			fmt.Fprintf(env.Stderr, "batch %d · stage %d/%d · sent %d failed %d pending %d of %d · %.2f req/s\n",
+				batch, e.Stage+1, e.Stages, e.Sent, e.Failed, e.Pending, e.Total, e.Rate)
+		case mass.EvWaiting, mass.EvHold:
+			if tty {
+				fmt.Fprintln(env.Stderr)
+			}
+			fmt.Fprintf(env.Stderr, "waiting: %s\n", safeText(env, e.Note))
+		}
+	}
+	if tty {
+		fmt.Fprintln(env.Stderr)
+	}
+	runErr := <-done
+	if final == nil {
+		final = st
+	}
+	c2 := final.Counts()
+	status := final.Ended
+	switch {
+	case errors.Is(runErr, mass.ErrHeld):
+		status = fmt.Sprintf("held after stage %d; continue with: jamfops mass resume %s --go", final.Held+1, p.ID)
+	case status == "" && ctx.Err() != nil:
+		status = "interrupted; continue with: jamfops mass resume " + p.ID
+	}
+	summary := map[string]any{"job": p.ID, "journal": j.Path(), "state": status, "total": len(p.Targets), "sent": c2[mass.StateSent],
+		"failed": c2[mass.StateFailed], "skipped": c2[mass.StateSkipped], "cancelled": c2[mass.StateCancelled],
+		"pending": c2[mass.StatePending] + c2[mass.StateUnknown]}
+	if err := writeJSON(env.Stdout, summary); err != nil {
+		return err
+	}
+	switch {
+	case runErr != nil && !errors.Is(runErr, mass.ErrHeld):
+		return runErr
+	case c2[mass.StateFailed] > 0:
+		return fmt.Errorf("%d devices failed", c2[mass.StateFailed])
+	case errors.Is(runErr, mass.ErrHeld):
+		return heldError(status)
+	case final.Ended != "done":
+		return errors.New(status)
+	}
+	return nil
+}
+
+// heldError is a job stopped after a stage for a go-ahead: exit status 3.
+type heldError string
+
+func (e heldError) Error() string { return string(e) }
+func (e heldError) Unwrap() error { return mass.ErrHeld }
