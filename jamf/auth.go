@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jamfops/jamfops/internal/netsafe"
 	"github.com/jamfops/jamfops/internal/tokencache"
 )
 
@@ -107,7 +108,8 @@ func (c *Client) postForToken(ctx context.Context, r *request, setAuth func(*htt
 		return nil, nil, err
 	}
 	defer c.sem.Release(1)
-	req, err := c.newHTTPRequest(ctx, r, "")
+	// A request carrying credentials never follows a redirect.
+	req, err := c.newHTTPRequest(netsafe.CredentialRequest(ctx), r, "")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -98,6 +98,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	// Every redirect goes through the redirect policy, whoever built the
+	// HTTP client (see netsafe.CheckRedirect).
+	c.httpClient = netsafe.ProtectRedirects(c.httpClient)
 	c.sem = semaphore.NewWeighted(int64(c.conc))
 	if c.auth == nil {
 		c.auth = noAuth{}
@@ -222,6 +225,15 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 				return nil, ctxErr
 			}
 			lastErr = err
+			var re *netsafe.RedirectError
+			if errors.As(err, &re) {
+				// A refused redirect is an answer, not a fault: never retried.
+				// On a write, a redirect (a 303 above all) may follow a change.
+				if !idempotent {
+					return nil, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Err: re}
+				}
+				return nil, fmt.Errorf("jamf: %s /%s: %w", r.method, r.path, re)
+			}
 			if (idempotent || !sent) && c.retry.shouldRetry(attempt) {
 				if werr := c.retry.wait(ctx, attempt, 0); werr != nil {
 					return nil, werr
