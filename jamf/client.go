@@ -52,8 +52,10 @@ type Client struct {
 	conc    int
 	limiter *rate.Limiter
 	retry   retryPolicy
-	sticky  *stickySession
-	now     func() time.Time
+	// readDeadline bounds each read, retries and waits included.
+	readDeadline time.Duration
+	sticky       *stickySession
+	now          func() time.Time
 
 	privMu     sync.Mutex
 	privileges *Privileges
@@ -85,13 +87,14 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		httpClient: &http.Client{Timeout: 120 * time.Second},
-		baseURL:    u,
-		userAgent:  "jamfops",
-		logger:     slog.New(slog.DiscardHandler),
-		conc:       DefaultConcurrency,
-		retry:      defaultRetryPolicy(),
-		now:        time.Now,
+		httpClient:   &http.Client{Timeout: 120 * time.Second},
+		baseURL:      u,
+		userAgent:    "jamfops",
+		logger:       slog.New(slog.DiscardHandler),
+		conc:         DefaultConcurrency,
+		retry:        defaultRetryPolicy(),
+		now:          time.Now,
+		readDeadline: DefaultReadDeadline,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -202,27 +205,54 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *request, token string) (
 // do sends r with auth, the shared limits, retries for idempotent reads and one
 // retry after a 401, and decodes a successful body into v (JSON or XML by
 // content type; an io.Writer receives the raw body).
+//
+// A read (GET, HEAD) runs under the client's read deadline, retries and
+// waits included, and sits out a server-requested wait only when it is at
+// most MaxRetryWait and fits in that deadline; otherwise the
+// *RateLimitError is returned at once. A write is never re-sent once it
+// may have reached the server: a lost answer, any 5xx or a refused
+// redirect make it an *OutcomeUnknownError.
 func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 	idempotent := r.method == http.MethodGet || r.method == http.MethodHead
+	parent := ctx
+	if idempotent {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.readDeadline)
+		defer cancel()
+	}
 	var (
 		resp     *Response
 		lastErr  error
 		reauthed bool
 		attempts int
 	)
+	// ended explains why the call's context ended: the caller's own
+	// cancellation as it is, the read deadline as a *DeadlineError.
+	ended := func() error {
+		if err := parent.Err(); err != nil {
+			return err
+		}
+		return &DeadlineError{Method: r.method, Path: "/" + r.path, Limit: c.readDeadline, Last: lastErr}
+	}
 	for attempt := 0; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return resp, err
+		if ctx.Err() != nil {
+			return resp, ended()
 		}
 		token, err := c.auth.token(ctx, c)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ended()
+			}
 			return nil, err
 		}
 		attempts++
 		hr, sent, err := c.roundTrip(ctx, r, token)
 		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr
+			if ctx.Err() != nil {
+				if !idempotent && sent {
+					return nil, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Err: ended()}
+				}
+				return nil, ended()
 			}
 			lastErr = err
 			var re *netsafe.RedirectError
@@ -236,7 +266,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 			}
 			if (idempotent || !sent) && c.retry.shouldRetry(attempt) {
 				if werr := c.retry.wait(ctx, attempt, 0); werr != nil {
-					return nil, werr
+					return nil, ended()
 				}
 				continue
 			}
@@ -251,11 +281,15 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 			err := decodeBody(hr, v)
 			hr.Body.Close()
 			if err != nil {
+				if ctx.Err() != nil {
+					return resp, ended()
+				}
 				return resp, fmt.Errorf("jamf: %s /%s: decoding response: %w", r.method, r.path, err)
 			}
 			return resp, nil
 		}
 		hr.Body.Close()
+		lastErr = cerr
 		var er *ErrorResponse
 		if errors.As(cerr, &er) && er.Response.StatusCode == http.StatusUnauthorized && !reauthed {
 			// The token expired or was revoked: fetch a new one and try once more.
@@ -268,16 +302,23 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 			var after time.Duration
 			var rl *RateLimitError
 			if errors.As(cerr, &rl) {
+				if rl.Asked > c.retry.cap {
+					// A long wait is the caller's to hold and to say, not ours to sit out.
+					return resp, cerr
+				}
 				after = rl.RetryAfter
 			}
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < after {
+				return resp, cerr // the wait would outlive the read deadline
+			}
 			if werr := c.retry.wait(ctx, attempt, after); werr != nil {
-				return resp, werr
+				return resp, ended()
 			}
 			continue
 		}
-		if !idempotent && (hr.StatusCode == http.StatusBadGateway || hr.StatusCode == http.StatusGatewayTimeout) {
-			// A gateway gave up waiting: the server may have acted on the write.
-			return resp, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Err: cerr}
+		if !idempotent && hr.StatusCode >= 500 {
+			// A server error does not prove the write was not carried out.
+			return resp, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Status: hr.StatusCode, Err: cerr}
 		}
 		return resp, cerr
 	}

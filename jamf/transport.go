@@ -50,7 +50,7 @@ type retryPolicy struct {
 }
 
 func defaultRetryPolicy() retryPolicy {
-	return retryPolicy{max: 4, base: 500 * time.Millisecond, cap: 30 * time.Second}
+	return retryPolicy{max: 4, base: 500 * time.Millisecond, cap: MaxRetryWait}
 }
 
 func (p retryPolicy) shouldRetry(attempt int) bool { return attempt < p.max }
