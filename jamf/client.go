@@ -34,8 +34,10 @@ import (
 // concurrent connections to one Jamf Pro server.
 const DefaultConcurrency = 5
 
-// maxBodyBytes caps how much of any response body the client reads.
-const maxBodyBytes = 64 << 20
+// MaxResponseBytes caps how much of any one response body the client
+// reads: a larger (or endless) body fails the call with a
+// *ResponseTooLargeError instead of exhausting memory.
+const MaxResponseBytes = 64 << 20
 
 // maxErrorBodyBytes caps how much of an error body the client reads.
 const maxErrorBodyBytes = 1 << 20
@@ -54,8 +56,10 @@ type Client struct {
 	retry   retryPolicy
 	// readDeadline bounds each read, retries and waits included.
 	readDeadline time.Duration
-	sticky       *stickySession
-	now          func() time.Time
+	// maxBody is MaxResponseBytes (smaller in tests).
+	maxBody int64
+	sticky  *stickySession
+	now     func() time.Time
 
 	privMu     sync.Mutex
 	privileges *Privileges
@@ -95,6 +99,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		retry:        defaultRetryPolicy(),
 		now:          time.Now,
 		readDeadline: DefaultReadDeadline,
+		maxBody:      MaxResponseBytes,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -278,11 +283,16 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 		resp = &Response{Response: hr, Requests: attempts}
 		cerr := c.checkResponse(hr, r)
 		if cerr == nil {
-			err := decodeBody(hr, v)
+			err := decodeBody(hr, v, c.maxBody)
 			hr.Body.Close()
 			if err != nil {
 				if ctx.Err() != nil {
 					return resp, ended()
+				}
+				var too *ResponseTooLargeError
+				if errors.As(err, &too) {
+					too.Method, too.Path = r.method, "/"+r.path
+					return resp, too
 				}
 				return resp, fmt.Errorf("jamf: %s /%s: decoding response: %w", r.method, r.path, err)
 			}
@@ -362,19 +372,33 @@ func (c *Client) roundTrip(ctx context.Context, r *request, token string) (*http
 	return hr, true, nil
 }
 
-func decodeBody(hr *http.Response, v any) error {
+func decodeBody(hr *http.Response, v any, limit int64) error {
+	body := io.LimitReader(hr.Body, limit+1)
 	if v == nil {
-		_, err := io.Copy(io.Discard, io.LimitReader(hr.Body, maxBodyBytes))
+		n, err := io.Copy(io.Discard, body)
+		if n > limit {
+			return &ResponseTooLargeError{Limit: limit}
+		}
 		return err
 	}
-	body := io.LimitReader(hr.Body, maxBodyBytes)
 	if w, ok := v.(io.Writer); ok {
-		_, err := io.Copy(w, body)
+		n, err := io.CopyN(w, body, limit)
+		if err == nil && n == limit {
+			if m, _ := io.CopyN(io.Discard, body, 1); m > 0 {
+				return &ResponseTooLargeError{Limit: limit}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
 		return err
 	}
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return err
+	}
+	if int64(len(data)) > limit {
+		return &ResponseTooLargeError{Limit: limit}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil

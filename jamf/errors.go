@@ -170,6 +170,19 @@ func (e *DeadlineError) Error() string {
 // Unwrap makes errors.Is(err, context.DeadlineExceeded) true.
 func (e *DeadlineError) Unwrap() error { return context.DeadlineExceeded }
 
+// ResponseTooLargeError reports an answer larger than the client reads
+// (MaxResponseBytes): the call fails rather than exhaust memory.
+type ResponseTooLargeError struct {
+	Method, Path string
+	// Limit is the size cap in bytes.
+	Limit int64
+}
+
+// Error implements error.
+func (e *ResponseTooLargeError) Error() string {
+	return fmt.Sprintf("jamf: %s %s: the answer is larger than %d MiB; refusing to read more", e.Method, e.Path, e.Limit>>20)
+}
+
 // ErrNotFound matches (with errors.Is) any 404 ErrorResponse.
 var ErrNotFound = errors.New("not found")
 
