@@ -254,7 +254,7 @@ func listByIDs[T any](ctx context.Context, c *Client, ids []string, fetch func(c
 	return out, total, nil
 }
 
-func (c Computer) pageKey() string           { return c.ID }
+func (c Computer) pageKey() string { return c.ID }
 func (g Group) pageKey() string {
 	if g.PlatformID == "" {
 		return ""
