@@ -189,3 +189,25 @@ func TestWriteAnswered5xxIsOutcomeUnknown(t *testing.T) {
 		t.Fatalf("429 on a write: %v", err)
 	}
 }
+
+func TestTokenEndpointRateLimitSaysTheWait(t *testing.T) {
+	t.Parallel()
+	for _, user := range []bool{false, true} {
+		var hits atomic.Int32
+		srv := answering(t, &hits, http.StatusTooManyRequests, map[string]string{"Retry-After": "86399"})
+		opt := WithClientCredentials("id", "secret")
+		if user {
+			opt = WithUserCredentials("admin", "secret")
+		}
+		c, _ := NewClient(srv.URL, opt)
+		began := time.Now()
+		_, _, err := c.Auth.Version(t.Context())
+		var rl *RateLimitError
+		if !errors.As(err, &rl) || rl.Asked != 86399*time.Second || rl.RetryAfter != MaxServerWait || time.Since(began) > 2*time.Second {
+			t.Errorf("user=%v: err = %v (%T) after %v", user, err, err, time.Since(began))
+		}
+		if hits.Load() != 1 {
+			t.Errorf("user=%v: %d token requests", user, hits.Load())
+		}
+	}
+}
