@@ -260,6 +260,9 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 				}
 				continue
 			}
+			if r.method != http.MethodGet {
+				return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, Err: lastErr}
+			}
 			return nil, fmt.Errorf("jsc: %s /%s: %w", r.method, r.path, lastErr)
 		}
 		c.logger.Debug("jsc request", "method", r.method, "path", r.path, "status", resp.StatusCode)
@@ -302,6 +305,10 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 				return nil, ended()
 			}
 			continue
+		}
+		if r.method != http.MethodGet && resp.StatusCode >= 500 && rl == nil {
+			// A server error does not prove the override was not applied.
+			return resp, &OutcomeUnknownError{Method: r.method, Path: r.path, Status: resp.StatusCode, Err: cerr}
 		}
 		return resp, cerr
 	}

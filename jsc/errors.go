@@ -69,6 +69,27 @@ func (e *RateLimitError) Error() string {
 // Unwrap exposes the ErrorResponse.
 func (e *RateLimitError) Unwrap() error { return &e.ErrorResponse }
 
+// OutcomeUnknownError reports an override (a write) that may have been
+// applied although the call failed: it was answered with a 5xx status
+// other than a rate limit (500, 502, 504…), or its answer was lost after
+// the client's retries. Overrides set a level, so sending one again is
+// harmless; a caller that must know reads the devices back.
+type OutcomeUnknownError struct {
+	Method, Path string
+	// Status is the HTTP status of the answer, 0 when there was none.
+	Status int
+	// Err is the cause: the *ErrorResponse or the transport error.
+	Err error
+}
+
+// Error implements error.
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("jsc: %s /%s: outcome unknown, the change may have been applied: %v", e.Method, e.Path, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
 // DeadlineError reports a read that got no complete answer within its
 // overall deadline (DefaultReadDeadline or WithReadDeadline), retries and
 // waits included. errors.Is(err, context.DeadlineExceeded) is true.

@@ -232,3 +232,24 @@ func TestHostileDevicePages(t *testing.T) {
 		t.Fatalf("repeated pages: %d devices, %v", len(list), err)
 	}
 }
+
+func TestOverrideAnswered5xxIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout} {
+		var puts atomic.Int32
+		srv := scripted(t, okLogin, func(w http.ResponseWriter, r *http.Request) {
+			puts.Add(1)
+			w.WriteHeader(status)
+		})
+		c, _ := jsc.NewClient(srv.URL, "app", "secret", jsc.WithLimits(100, 1000))
+		res := c.SetRisk(t.Context(), []string{"d-1"}, jsc.High)
+		var ou *jsc.OutcomeUnknownError
+		var er *jsc.ErrorResponse
+		if !errors.As(res[0].Err, &ou) || ou.Status != status || !errors.As(res[0].Err, &er) || er.StatusCode != status {
+			t.Errorf("%d: err = %v (%T)", status, res[0].Err, res[0].Err)
+		}
+		if n := puts.Load(); n != 1 {
+			t.Errorf("%d: %d override requests", status, n)
+		}
+	}
+}
