@@ -7,6 +7,16 @@
 // shared concurrency limit per client (default 5), an optional shared rate
 // limiter, retries only for idempotent reads, and never an automatic resend of a
 // write that may have reached the server.
+//
+// Against a hostile or broken server it holds these lines: a token request
+// or a write never follows a redirect, and a read follows one only to the
+// same scheme, host and port (netsafe.CheckRedirect); a server-requested wait
+// is honoured up to MaxServerWait and sat out by the client only up to
+// MaxRetryWait (RateLimitError says what was asked); a read ends within its
+// read deadline (DefaultReadDeadline) whatever the server does; a write
+// answered with any 5xx is an OutcomeUnknownError; a listing whose pages are
+// larger than asked, grow or repeat ends with a PagingError; no body is read
+// past MaxResponseBytes.
 package jamf
 
 import (

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jamfops/jamfops/internal/errtext"
+	"github.com/jamfops/jamfops/internal/waittext"
 )
 
 // APIErrorCause is one entry of a Jamf Pro API error body's errors array.
@@ -108,12 +109,19 @@ type RateLimitError struct {
 // Capped reports whether the server asked for longer than MaxServerWait.
 func (e *RateLimitError) Capped() bool { return e.Asked > e.RetryAfter }
 
+// Hold says, for people, what the server asked and until when a caller
+// that honours RetryAfter from now holds, for example "server asked to
+// wait 23h59m59s; holding until 04:10".
+func (e *RateLimitError) Hold(now time.Time) string {
+	return waittext.Hold(e.Asked, e.RetryAfter, now)
+}
+
 // Error implements error.
 func (e *RateLimitError) Error() string {
 	s := e.ErrorResponse.Error()
 	switch {
 	case e.Capped():
-		s += fmt.Sprintf(" (server asked to wait %s; jamfops waits at most %s, retry after %s)", e.Asked.Round(time.Second), MaxServerWait, e.RetryAfter.Round(time.Millisecond))
+		s += fmt.Sprintf(" (server asked to wait %s; jamfops waits at most %s, retry after %s)", waittext.Duration(e.Asked), MaxServerWait, e.RetryAfter.Round(time.Millisecond))
 	case e.RetryAfter > 0:
 		s += fmt.Sprintf(" (retry after %s)", e.RetryAfter.Round(time.Millisecond))
 	}

@@ -211,3 +211,20 @@ func TestTokenEndpointRateLimitSaysTheWait(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitHoldSaysAskedAndUntil(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 24, 4, 5, 0, 0, time.UTC)
+	rl := &RateLimitError{RetryAfter: MaxServerWait, Asked: 86399 * time.Second, Header: "Retry-After: 86399"}
+	if got, want := rl.Hold(now), "server asked to wait 23h59m59s; holding until 04:10"; got != want {
+		t.Errorf("capped: %q, want %q", got, want)
+	}
+	rl = &RateLimitError{RetryAfter: 2 * time.Second, Asked: 2 * time.Second}
+	if got, want := rl.Hold(now), "server asked to wait 2s; holding until 04:05:02"; got != want {
+		t.Errorf("short: %q, want %q", got, want)
+	}
+	rl = &RateLimitError{}
+	if got, want := rl.Hold(now), "server asked to wait without saying how long; holding until 04:05:00"; got != want {
+		t.Errorf("unsaid: %q, want %q", got, want)
+	}
+}

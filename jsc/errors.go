@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jamfops/jamfops/internal/errtext"
+	"github.com/jamfops/jamfops/internal/waittext"
 )
 
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }
@@ -58,10 +59,17 @@ type RateLimitError struct {
 // Capped reports whether the server asked for longer than MaxServerWait.
 func (e *RateLimitError) Capped() bool { return e.Asked > e.RetryAfter }
 
+// Hold says, for people, what the server asked and until when a caller
+// that honours RetryAfter from now holds, for example "server asked to
+// wait 23h59m59s; holding until 04:10".
+func (e *RateLimitError) Hold(now time.Time) string {
+	return waittext.Hold(e.Asked, e.RetryAfter, now)
+}
+
 // Error implements error.
 func (e *RateLimitError) Error() string {
 	if e.Capped() {
-		return fmt.Sprintf("%s (server asked to wait %s; jamfops waits at most %s, retry after %s)", e.ErrorResponse.Error(), e.Asked.Round(time.Second), MaxServerWait, e.RetryAfter)
+		return fmt.Sprintf("%s (server asked to wait %s; jamfops waits at most %s, retry after %s)", e.ErrorResponse.Error(), waittext.Duration(e.Asked), MaxServerWait, e.RetryAfter)
 	}
 	return fmt.Sprintf("%s (retry after %s)", e.ErrorResponse.Error(), e.RetryAfter)
 }

@@ -253,3 +253,16 @@ func TestOverrideAnswered5xxIsOutcomeUnknown(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitHoldJSC(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 24, 4, 5, 0, 0, time.UTC)
+	rl := &jsc.RateLimitError{RetryAfter: jsc.MaxServerWait, Asked: 20 * time.Hour}
+	if got, want := rl.Hold(now), "server asked to wait 20h0m0s; holding until 04:10"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+	rl = &jsc.RateLimitError{RetryAfter: 800 * time.Millisecond, Asked: 800 * time.Millisecond}
+	if got, want := rl.Hold(now), "server asked to wait 800ms; holding until 04:05:00"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+}
