@@ -266,3 +266,38 @@ func TestRateLimitHoldJSC(t *testing.T) {
 		t.Errorf("%q, want %q", got, want)
 	}
 }
+
+func TestHostileV1Pages(t *testing.T) {
+	t.Parallel()
+	serve := func(records func(page int) (int, int)) *jsc.Client {
+		srv := scripted(t, okLogin, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/risk/v2/devices" {
+				w.WriteHeader(http.StatusNotFound)
+				return
+			}
+			p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+			n, pages := records(p)
+			var recs []map[string]string
+			for _, id := range ids(p*1000, n) {
+				recs = append(recs, map[string]string{"deviceId": id, "risk": "LOW"})
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]any{"records": recs, "pagination": map[string]int{"totalPages": pages}})
+		})
+		c, _ := jsc.NewClient(srv.URL, "app", "secret", jsc.WithLimits(1000, 100_000))
+		return c
+	}
+	var pe *jsc.PagingError
+	_, err := serve(func(int) (int, int) { return 1000, 5 }).ListDevices(t.Context(), nil)
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("oversized v1 pages: %v", err)
+	}
+	_, err = serve(func(p int) (int, int) { return 100, 3 + 10*p }).ListDevices(t.Context(), nil)
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "grew") {
+		t.Fatalf("growing v1 page count: %v", err)
+	}
+	list, err := serve(func(p int) (int, int) { return min(100, 250-100*p), 3 }).ListDevices(t.Context(), nil)
+	if err != nil || len(list) != 250 {
+		t.Fatalf("honest v1 pages: %d, %v", len(list), err)
+	}
+}
