@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jamfops/jamfops/internal/netsafe"
 	"github.com/jamfops/jamfops/internal/tokencache"
 )
 
@@ -107,7 +108,8 @@ func (c *Client) postForToken(ctx context.Context, r *request, setAuth func(*htt
 		return nil, nil, err
 	}
 	defer c.sem.Release(1)
-	req, err := c.newHTTPRequest(ctx, r, "")
+	// A request carrying credentials never follows a redirect.
+	req, err := c.newHTTPRequest(netsafe.CredentialRequest(ctx), r, "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,6 +129,19 @@ func (c *Client) postForToken(ctx context.Context, r *request, setAuth func(*htt
 		return nil, nil, fmt.Errorf("jamf: reading the token response: %w", err)
 	}
 	return hr, data, nil
+}
+
+// tokenRateLimit returns a *RateLimitError for a token request answered
+// 429 (or 503 with a retry hint), so that callers can say and hold the wait
+// as for any other call; nil otherwise.
+func (c *Client) tokenRateLimit(hr *http.Response, r *request, data []byte) error {
+	if hr.StatusCode != http.StatusTooManyRequests && (hr.StatusCode != http.StatusServiceUnavailable || !hasRetryHint(hr.Header)) {
+		return nil
+	}
+	er := ErrorResponse{Response: hr, Method: r.method, Path: "/" + r.path}
+	er.Errors, er.Message = parseErrorBody(hr.Header.Get("Content-Type"), data)
+	hint := parseRetryHint(hr.Header, c.now())
+	return &RateLimitError{ErrorResponse: er, RetryAfter: capWait(hint.asked), Asked: hint.asked, Header: hint.header}
 }
 
 // oauthSource implements the OAuth client-credentials grant (API Roles and
@@ -177,6 +192,9 @@ func (s *oauthSource) fetch(ctx context.Context, c *Client) (*cachedToken, error
 		return nil, err
 	}
 	if hr.StatusCode != http.StatusOK {
+		if err := c.tokenRateLimit(hr, r, data); err != nil {
+			return nil, err
+		}
 		_, msg := parseErrorBody(hr.Header.Get("Content-Type"), data)
 		if hr.StatusCode == http.StatusBadRequest || hr.StatusCode == http.StatusUnauthorized || hr.StatusCode == http.StatusForbidden {
 			return nil, &AuthError{Kind: "API client", Identity: s.clientID, Status: hr.StatusCode, Reason: msg}
@@ -242,6 +260,9 @@ func (s *userSource) fetch(ctx context.Context, c *Client) (*cachedToken, error)
 		return nil, err
 	}
 	if hr.StatusCode != http.StatusOK {
+		if err := c.tokenRateLimit(hr, r, data); err != nil {
+			return nil, err
+		}
 		causes, msg := parseErrorBody(hr.Header.Get("Content-Type"), data)
 		for _, cause := range causes {
 			if cause.Code == "USER_EXPIRED_PASSWORD" {

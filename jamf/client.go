@@ -7,6 +7,16 @@
 // shared concurrency limit per client (default 5), an optional shared rate
 // limiter, retries only for idempotent reads, and never an automatic resend of a
 // write that may have reached the server.
+//
+// Against a hostile or broken server it holds these lines: a token request
+// or a write never follows a redirect, and a read follows one only to the
+// same scheme, host and port (netsafe.CheckRedirect); a server-requested wait
+// is honoured up to MaxServerWait and sat out by the client only up to
+// MaxRetryWait (RateLimitError says what was asked); a read ends within its
+// read deadline (DefaultReadDeadline) whatever the server does; a write
+// answered with any 5xx is an OutcomeUnknownError; a listing whose pages are
+// larger than asked, grow or repeat ends with a PagingError; no body is read
+// past MaxResponseBytes.
 package jamf
 
 import (
@@ -34,8 +44,10 @@ import (
 // concurrent connections to one Jamf Pro server.
 const DefaultConcurrency = 5
 
-// maxBodyBytes caps how much of any response body the client reads.
-const maxBodyBytes = 64 << 20
+// MaxResponseBytes caps how much of any one response body the client
+// reads: a larger (or endless) body fails the call with a
+// *ResponseTooLargeError instead of exhausting memory.
+const MaxResponseBytes = 64 << 20
 
 // maxErrorBodyBytes caps how much of an error body the client reads.
 const maxErrorBodyBytes = 1 << 20
@@ -52,6 +64,10 @@ type Client struct {
 	conc    int
 	limiter *rate.Limiter
 	retry   retryPolicy
+	// readDeadline bounds each read, retries and waits included.
+	readDeadline time.Duration
+	// maxBody is MaxResponseBytes (smaller in tests).
+	maxBody int64
 	sticky  *stickySession
 	now     func() time.Time
 
@@ -85,19 +101,24 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		httpClient: &http.Client{Timeout: 120 * time.Second},
-		baseURL:    u,
-		userAgent:  "jamfops",
-		logger:     slog.New(slog.DiscardHandler),
-		conc:       DefaultConcurrency,
-		retry:      defaultRetryPolicy(),
-		now:        time.Now,
+		httpClient:   &http.Client{Timeout: 120 * time.Second},
+		baseURL:      u,
+		userAgent:    "jamfops",
+		logger:       slog.New(slog.DiscardHandler),
+		conc:         DefaultConcurrency,
+		retry:        defaultRetryPolicy(),
+		now:          time.Now,
+		readDeadline: DefaultReadDeadline,
+		maxBody:      MaxResponseBytes,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, err
 		}
 	}
+	// Every redirect goes through the redirect policy, whoever built the
+	// HTTP client (see netsafe.CheckRedirect).
+	c.httpClient = netsafe.ProtectRedirects(c.httpClient)
 	c.sem = semaphore.NewWeighted(int64(c.conc))
 	if c.auth == nil {
 		c.auth = noAuth{}
@@ -199,32 +220,68 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *request, token string) (
 // do sends r with auth, the shared limits, retries for idempotent reads and one
 // retry after a 401, and decodes a successful body into v (JSON or XML by
 // content type; an io.Writer receives the raw body).
+//
+// A read (GET, HEAD) runs under the client's read deadline, retries and
+// waits included, and sits out a server-requested wait only when it is at
+// most MaxRetryWait and fits in that deadline; otherwise the
+// *RateLimitError is returned at once. A write is never re-sent once it
+// may have reached the server: a lost answer, any 5xx or a refused
+// redirect make it an *OutcomeUnknownError.
 func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 	idempotent := r.method == http.MethodGet || r.method == http.MethodHead
+	parent := ctx
+	if idempotent {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.readDeadline)
+		defer cancel()
+	}
 	var (
 		resp     *Response
 		lastErr  error
 		reauthed bool
 		attempts int
 	)
+	// ended explains why the call's context ended: the caller's own
+	// cancellation as it is, the read deadline as a *DeadlineError.
+	ended := func() error {
+		if err := parent.Err(); err != nil {
+			return err
+		}
+		return &DeadlineError{Method: r.method, Path: "/" + r.path, Limit: c.readDeadline, Last: lastErr}
+	}
 	for attempt := 0; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return resp, err
+		if ctx.Err() != nil {
+			return resp, ended()
 		}
 		token, err := c.auth.token(ctx, c)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ended()
+			}
 			return nil, err
 		}
 		attempts++
 		hr, sent, err := c.roundTrip(ctx, r, token)
 		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr
+			if ctx.Err() != nil {
+				if !idempotent && sent {
+					return nil, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Err: ended()}
+				}
+				return nil, ended()
 			}
 			lastErr = err
+			var re *netsafe.RedirectError
+			if errors.As(err, &re) {
+				// A refused redirect is an answer, not a fault: never retried.
+				// On a write, a redirect (a 303 above all) may follow a change.
+				if !idempotent {
+					return nil, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Err: re}
+				}
+				return nil, fmt.Errorf("jamf: %s /%s: %w", r.method, r.path, re)
+			}
 			if (idempotent || !sent) && c.retry.shouldRetry(attempt) {
 				if werr := c.retry.wait(ctx, attempt, 0); werr != nil {
-					return nil, werr
+					return nil, ended()
 				}
 				continue
 			}
@@ -236,14 +293,23 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 		resp = &Response{Response: hr, Requests: attempts}
 		cerr := c.checkResponse(hr, r)
 		if cerr == nil {
-			err := decodeBody(hr, v)
+			err := decodeBody(hr, v, c.maxBody)
 			hr.Body.Close()
 			if err != nil {
+				if ctx.Err() != nil {
+					return resp, ended()
+				}
+				var too *ResponseTooLargeError
+				if errors.As(err, &too) {
+					too.Method, too.Path = r.method, "/"+r.path
+					return resp, too
+				}
 				return resp, fmt.Errorf("jamf: %s /%s: decoding response: %w", r.method, r.path, err)
 			}
 			return resp, nil
 		}
 		hr.Body.Close()
+		lastErr = cerr
 		var er *ErrorResponse
 		if errors.As(cerr, &er) && er.Response.StatusCode == http.StatusUnauthorized && !reauthed {
 			// The token expired or was revoked: fetch a new one and try once more.
@@ -256,16 +322,23 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 			var after time.Duration
 			var rl *RateLimitError
 			if errors.As(cerr, &rl) {
+				if rl.Asked > c.retry.cap {
+					// A long wait is the caller's to hold and to say, not ours to sit out.
+					return resp, cerr
+				}
 				after = rl.RetryAfter
 			}
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < after {
+				return resp, cerr // the wait would outlive the read deadline
+			}
 			if werr := c.retry.wait(ctx, attempt, after); werr != nil {
-				return resp, werr
+				return resp, ended()
 			}
 			continue
 		}
-		if !idempotent && (hr.StatusCode == http.StatusBadGateway || hr.StatusCode == http.StatusGatewayTimeout) {
-			// A gateway gave up waiting: the server may have acted on the write.
-			return resp, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Err: cerr}
+		if !idempotent && hr.StatusCode >= 500 {
+			// A server error does not prove the write was not carried out.
+			return resp, &OutcomeUnknownError{Method: r.method, Path: "/" + r.path, Status: hr.StatusCode, Err: cerr}
 		}
 		return resp, cerr
 	}
@@ -309,19 +382,33 @@ func (c *Client) roundTrip(ctx context.Context, r *request, token string) (*http
 	return hr, true, nil
 }
 
-func decodeBody(hr *http.Response, v any) error {
+func decodeBody(hr *http.Response, v any, limit int64) error {
+	body := io.LimitReader(hr.Body, limit+1)
 	if v == nil {
-		_, err := io.Copy(io.Discard, io.LimitReader(hr.Body, maxBodyBytes))
+		n, err := io.Copy(io.Discard, body)
+		if n > limit {
+			return &ResponseTooLargeError{Limit: limit}
+		}
 		return err
 	}
-	body := io.LimitReader(hr.Body, maxBodyBytes)
 	if w, ok := v.(io.Writer); ok {
-		_, err := io.Copy(w, body)
+		n, err := io.CopyN(w, body, limit)
+		if err == nil && n == limit {
+			if m, _ := io.CopyN(io.Discard, body, 1); m > 0 {
+				return &ResponseTooLargeError{Limit: limit}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
 		return err
 	}
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return err
+	}
+	if int64(len(data)) > limit {
+		return &ResponseTooLargeError{Limit: limit}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil

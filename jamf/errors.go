@@ -1,6 +1,7 @@
 package jamf
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jamfops/jamfops/internal/errtext"
+	"github.com/jamfops/jamfops/internal/waittext"
 )
 
 // APIErrorCause is one entry of a Jamf Pro API error body's errors array.
@@ -84,17 +86,43 @@ func quoteList(names []string) string {
 }
 
 // RateLimitError is a 429, or a 503 that carried a retry hint: the server
-// refused the request without acting on it and asks the caller to wait.
+// refused the request and asks the caller to wait.
+//
+// A 429 comes from a rate limiter, which answers before doing any work, so
+// a write answered 429 was not carried out and is returned as this error.
+// A write answered 503 (with or without a hint) is returned as an
+// *OutcomeUnknownError wrapping this error, because a 5xx does not prove
+// that nothing was done; errors.As still finds the wait in it.
 type RateLimitError struct {
 	ErrorResponse
-	// RetryAfter is how long the server asked to wait (0 when it did not say).
+	// RetryAfter is how long to wait before trying again: what the server
+	// asked, cut to MaxServerWait (0 when it did not say).
 	RetryAfter time.Duration
+	// Asked is what the server asked for, uncut (0 when it did not say or
+	// said something unreadable). It may be far longer than RetryAfter.
+	Asked time.Duration
+	// Header is the header that asked, name and value, for messages (for
+	// example "Retry-After: 86399"); empty when none did.
+	Header string
+}
+
+// Capped reports whether the server asked for longer than MaxServerWait.
+func (e *RateLimitError) Capped() bool { return e.Asked > e.RetryAfter }
+
+// Hold says, for people, what the server asked and until when a caller
+// that honours RetryAfter from now holds, for example "server asked to
+// wait 23h59m59s; holding until 04:10".
+func (e *RateLimitError) Hold(now time.Time) string {
+	return waittext.Hold(e.Asked, e.RetryAfter, now)
 }
 
 // Error implements error.
 func (e *RateLimitError) Error() string {
 	s := e.ErrorResponse.Error()
-	if e.RetryAfter > 0 {
+	switch {
+	case e.Capped():
+		s += fmt.Sprintf(" (server asked to wait %s; jamfops waits at most %s, retry after %s)", waittext.Duration(e.Asked), MaxServerWait, e.RetryAfter.Round(time.Millisecond))
+	case e.RetryAfter > 0:
 		s += fmt.Sprintf(" (retry after %s)", e.RetryAfter.Round(time.Millisecond))
 	}
 	return s
@@ -104,12 +132,19 @@ func (e *RateLimitError) Error() string {
 func (e *RateLimitError) Unwrap() error { return &e.ErrorResponse }
 
 // OutcomeUnknownError reports a write that may have reached the server but
-// whose answer was lost (a timeout, a reset connection, a gateway timeout).
-// The client never re-sends such a write; the caller must check what happened
-// (for MDM commands: list the devices' commands) before trying again.
+// whose fate is unknown: its answer was lost (a timeout, a reset
+// connection), it was answered with any 5xx status (500, 502, 503, 504…:
+// a server error does not prove the change was not made), or it was
+// answered with a redirect the client refused to follow. The client never
+// re-sends such a write; the caller must check what happened (for MDM
+// commands: list the devices' commands) before trying again.
 type OutcomeUnknownError struct {
 	Method, Path string
-	Err          error
+	// Status is the HTTP status of the answer, 0 when there was none.
+	Status int
+	// Err is the cause: a transport error, or the *ErrorResponse (or
+	// *RateLimitError for a 503 with a retry hint) of the 5xx answer.
+	Err error
 }
 
 // Error implements error.
@@ -119,6 +154,42 @@ func (e *OutcomeUnknownError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// DeadlineError reports a read that got no complete answer within its
+// overall deadline (DefaultReadDeadline or WithReadDeadline), retries and
+// waits included. errors.Is(err, context.DeadlineExceeded) is true.
+type DeadlineError struct {
+	Method, Path string
+	// Limit is the deadline the call had.
+	Limit time.Duration
+	// Last is the last failure before the deadline passed, if any.
+	Last error
+}
+
+// Error implements error.
+func (e *DeadlineError) Error() string {
+	s := fmt.Sprintf("jamf: %s %s: no answer within %s (the read deadline)", e.Method, e.Path, e.Limit)
+	if e.Last != nil {
+		s += "; last: " + e.Last.Error()
+	}
+	return s
+}
+
+// Unwrap makes errors.Is(err, context.DeadlineExceeded) true.
+func (e *DeadlineError) Unwrap() error { return context.DeadlineExceeded }
+
+// ResponseTooLargeError reports an answer larger than the client reads
+// (MaxResponseBytes): the call fails rather than exhaust memory.
+type ResponseTooLargeError struct {
+	Method, Path string
+	// Limit is the size cap in bytes.
+	Limit int64
+}
+
+// Error implements error.
+func (e *ResponseTooLargeError) Error() string {
+	return fmt.Sprintf("jamf: %s %s: the answer is larger than %d MiB; refusing to read more", e.Method, e.Path, e.Limit>>20)
+}
 
 // ErrNotFound matches (with errors.Is) any 404 ErrorResponse.
 var ErrNotFound = errors.New("not found")
@@ -142,7 +213,8 @@ func (c *Client) checkResponse(hr *http.Response, r *request) error {
 	}
 	if hr.StatusCode == http.StatusTooManyRequests ||
 		(hr.StatusCode == http.StatusServiceUnavailable && hasRetryHint(hr.Header)) {
-		return &RateLimitError{ErrorResponse: er, RetryAfter: retryAfter(hr.Header, c.now())}
+		hint := parseRetryHint(hr.Header, c.now())
+		return &RateLimitError{ErrorResponse: er, RetryAfter: capWait(hint.asked), Asked: hint.asked, Header: hint.header}
 	}
 	return &er
 }
@@ -223,34 +295,4 @@ func oneLine(s string) string { return errtext.OneLine(s) }
 
 func hasRetryHint(h http.Header) bool {
 	return h.Get("Retry-After") != "" || h.Get("X-RateLimit-Reset") != "" || h.Get("X-RateLimit-Retry-After") != ""
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date) or the x-ratelimit-*
-// headers. It never returns a negative duration.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 && secs < 86400 {
-			return time.Duration(secs * float64(time.Second))
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), 0)
-		}
-	}
-	if v := strings.TrimSpace(h.Get("X-RateLimit-Retry-After")); v != "" {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 && secs < 86400 {
-			return time.Duration(secs * float64(time.Second))
-		}
-	}
-	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
-			// Either an epoch time or a count of seconds.
-			if n > 1_000_000_000 {
-				return max(time.Unix(n, 0).Sub(now), 0)
-			}
-			if n < 86400 {
-				return time.Duration(n) * time.Second
-			}
-		}
-	}
-	return 0
 }

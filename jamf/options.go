@@ -114,3 +114,18 @@ func WithRetries(max int, firstDelay time.Duration) Option {
 func WithStickySessions() Option {
 	return func(c *Client) error { c.sticky = &stickySession{}; return nil }
 }
+
+// WithReadDeadline bounds every read (GET, HEAD) as a whole, retries and
+// server-requested waits included; default DefaultReadDeadline. A read
+// that does not complete in time fails with a *DeadlineError. Writes are
+// bounded by the per-request timeout (WithTimeout) and never retried once
+// sent.
+func WithReadDeadline(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("jamf: WithReadDeadline: %v is not positive", d)
+		}
+		c.readDeadline = d
+		return nil
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -62,10 +63,77 @@ type pageBody[T any] struct {
 	Results    []T `json:"results"`
 }
 
+// pageKeyer is implemented by records with a stable identity, so that a
+// listing can notice a page that repeats an earlier one.
+type pageKeyer interface{ pageKey() string }
+
+// PagingError reports a listing the client ended because the server's
+// pages could not be trusted: a page larger than the page size asked, a
+// totalCount that grew during the listing, or a page that repeats the
+// records of an earlier one. Nothing of the listing is returned.
+type PagingError struct {
+	Path string
+	// Reason says what was wrong.
+	Reason string
+}
+
+// Error implements error.
+func (e *PagingError) Error() string {
+	return fmt.Sprintf("jamf: GET /%s: listing stopped: %s", e.Path, e.Reason)
+}
+
+// pageGuard checks each page of one listing against the first.
+type pageGuard[T any] struct {
+	path  string
+	size  int // the page size the server really uses
+	total int // totalCount of the first page
+	mu    sync.Mutex
+	seen  map[string]struct{}
+}
+
+// check refuses a page larger than asked, a total grown by more than a
+// page since the first, or a page whose records were all listed already.
+func (g *pageGuard[T]) check(page int, body *pageBody[T]) error {
+	if n := len(body.Results); n > g.size {
+		return &PagingError{Path: g.path, Reason: fmt.Sprintf("page %d holds %d records, larger than the %d asked", page, n, g.size)}
+	}
+	if body.TotalCount > g.total+g.size {
+		return &PagingError{Path: g.path, Reason: fmt.Sprintf("the total grew from %d to %d during the listing; try again", g.total, body.TotalCount)}
+	}
+	keys := make([]string, 0, len(body.Results))
+	for _, r := range body.Results {
+		if k, ok := any(r).(pageKeyer); ok && k.pageKey() != "" {
+			keys = append(keys, k.pageKey())
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	repeated := len(keys) > 0
+	for _, k := range keys {
+		if _, ok := g.seen[k]; !ok {
+			repeated = false
+			break
+		}
+	}
+	if repeated {
+		return &PagingError{Path: g.path, Reason: fmt.Sprintf("page %d repeats records of an earlier page", page)}
+	}
+	for _, k := range keys {
+		g.seen[k] = struct{}{}
+	}
+	return nil
+}
+
 // listAll reads every page of a paged collection. It reads the first page,
 // learns totalCount and the page size the server really used (it may clamp),
 // then fetches the remaining pages concurrently within the client's limit. It
 // stops on totalCount, never on a short page.
+//
+// It trusts the server's pages only so far: a page larger than the page
+// size, a total that grows by more than a page during the listing or a page
+// that repeats an earlier one end the listing with a *PagingError. The
+// pages fetched follow from the first totalCount (at most maxPages), so
+// what it accumulates never exceeds that total by more than a page.
 func listAll[T any](ctx context.Context, c *Client, path string, extra url.Values, opts *ListOptions, privileges ...string) ([]T, *Response, error) {
 	size := opts.pageSize()
 	fetch := func(page int) (*pageBody[T], *Response, error) {
@@ -82,6 +150,10 @@ func listAll[T any](ctx context.Context, c *Client, path string, extra url.Value
 		return nil, resp, err
 	}
 	total := &Response{Response: resp.Response, TotalCount: first.TotalCount, Requests: resp.Requests}
+	guard := &pageGuard[T]{path: path, size: size, total: max(first.TotalCount, 0), seen: map[string]struct{}{}}
+	if err := guard.check(0, first); err != nil {
+		return nil, total, err
+	}
 	all := first.Results
 	served := len(first.Results)
 	if served == 0 || served >= first.TotalCount {
@@ -90,6 +162,7 @@ func listAll[T any](ctx context.Context, c *Client, path string, extra url.Value
 	if served < size {
 		// The server clamped the page size: page numbers count in its size.
 		size = served
+		guard.size = served
 	}
 	pages := (first.TotalCount + size - 1) / size
 	if pages > maxPages {
@@ -109,6 +182,9 @@ func listAll[T any](ctx context.Context, c *Client, path string, extra url.Value
 				counts[p] = r.Requests
 			}
 			if err != nil {
+				return err
+			}
+			if err := guard.check(p, body); err != nil {
 				return err
 			}
 			rest[p] = body.Results
@@ -177,3 +253,14 @@ func listByIDs[T any](ctx context.Context, c *Client, ids []string, fetch func(c
 	total.TotalCount = len(out)
 	return out, total, nil
 }
+
+func (c Computer) pageKey() string { return c.ID }
+func (g Group) pageKey() string {
+	if g.PlatformID == "" {
+		return ""
+	}
+	return g.Type + "/" + g.PlatformID
+}
+func (d MobileDevice) pageKey() string       { return d.MobileDeviceID }
+func (d mobileDeviceDetail) pageKey() string { return d.MobileDeviceID }
+func (c Command) pageKey() string            { return c.UUID }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jamfops/jamfops/internal/ctxtime"
+	"github.com/jamfops/jamfops/internal/netsafe"
 )
 
 // traceState reports when a request has been written to the connection.
@@ -22,15 +23,21 @@ func (t *traceState) with(ctx context.Context) context.Context {
 	})
 }
 
-// redactErr strips the query string from URLs inside transport errors so that
-// error text never carries more than the path.
+// redactErr strips the query string and userinfo from URLs inside transport
+// errors so that error text never carries more than the path; a refused
+// redirect is returned as the *netsafe.RedirectError itself (it names both
+// URLs already).
 func redactErr(err error) error {
+	var re *netsafe.RedirectError
+	if errors.As(err, &re) {
+		return re
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if u, perr := url.Parse(ue.URL); perr == nil {
-			u.RawQuery, u.User = "", nil
-			return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
+			return &url.Error{Op: ue.Op, URL: netsafe.RedactedURL(u), Err: ue.Err}
 		}
+		return &url.Error{Op: ue.Op, URL: netsafe.RedactURL(ue.URL), Err: ue.Err}
 	}
 	return err
 }
@@ -43,7 +50,7 @@ type retryPolicy struct {
 }
 
 func defaultRetryPolicy() retryPolicy {
-	return retryPolicy{max: 4, base: 500 * time.Millisecond, cap: 30 * time.Second}
+	return retryPolicy{max: 4, base: 500 * time.Millisecond, cap: MaxRetryWait}
 }
 
 func (p retryPolicy) shouldRetry(attempt int) bool { return attempt < p.max }

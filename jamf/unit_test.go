@@ -173,8 +173,8 @@ func TestRetryAfterHeaders(t *testing.T) {
 		{http.Header{}, 0},
 	}
 	for _, tt := range tests {
-		if got := retryAfter(tt.h, now); got != tt.want {
-			t.Errorf("retryAfter(%v) = %v, want %v", tt.h, got, tt.want)
+		if got := parseRetryHint(tt.h, now).asked; got != tt.want {
+			t.Errorf("parseRetryHint(%v) = %v, want %v", tt.h, got, tt.want)
 		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jamfops/jamfops/internal/ctxtime"
+	"github.com/jamfops/jamfops/internal/netsafe"
 	"github.com/jamfops/jamfops/internal/tokencache"
 )
 
@@ -74,13 +76,30 @@ func ParseLoginResponse(data []byte) (string, error) {
 }
 
 // login exchanges the application ID and secret for a bearer token
-// (POST /v1/login with basic auth). Logins are paced like other calls.
+// (POST /v1/login with basic auth). Logins share the data calls' pace. A
+// login answered 429 (or 503) is retried after the server's wait when that
+// wait is at most MaxRetryWait, up to MaxRateLimitRetries times.
 func (c *Client) login(ctx context.Context) (string, time.Time, error) {
+	for attempt := 0; ; attempt++ {
+		tok, exp, err := c.loginOnce(ctx)
+		var rl *RateLimitError
+		if errors.As(err, &rl) && attempt < MaxRateLimitRetries && rl.Asked <= MaxRetryWait {
+			if werr := ctxtime.Sleep(ctx, rl.RetryAfter); werr != nil {
+				return "", time.Time{}, werr
+			}
+			continue
+		}
+		return tok, exp, err
+	}
+}
+
+func (c *Client) loginOnce(ctx context.Context) (string, time.Time, error) {
 	if err := c.pace.waitLogin(ctx); err != nil {
 		return "", time.Time{}, err
 	}
 	u := c.baseURL.ResolveReference(&url.URL{Path: "v1/login"})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
+	// A request carrying credentials never follows a redirect.
+	req, err := http.NewRequestWithContext(netsafe.CredentialRequest(ctx), http.MethodPost, u.String(), nil)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("jsc: %w", err)
 	}
@@ -92,16 +111,24 @@ func (c *Client) login(ctx context.Context) (string, time.Time, error) {
 		if ctx.Err() != nil {
 			return "", time.Time{}, ctx.Err()
 		}
+		var re *netsafe.RedirectError
+		if errors.As(err, &re) {
+			return "", time.Time{}, fmt.Errorf("jsc: logging in: %w", re)
+		}
 		return "", time.Time{}, fmt.Errorf("jsc: logging in: %w", redact(err))
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
-		_, msg := ParseError(data)
-		if resp.StatusCode == http.StatusTooManyRequests {
-			return "", time.Time{}, &RateLimitError{ErrorResponse: ErrorResponse{Method: "POST", Path: "v1/login", StatusCode: 429, Message: msg}, RetryAfter: retryAfter(resp.Header)}
+		logref, msg := ParseError(data)
+		er := ErrorResponse{Method: http.MethodPost, Path: "v1/login", StatusCode: resp.StatusCode, Logref: logref, Message: msg}
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
+			return "", time.Time{}, rateLimitError(er, resp.Header, c.now())
+		case resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+			return "", time.Time{}, &AuthError{AppID: c.appID, Status: resp.StatusCode, Reason: msg}
 		}
-		return "", time.Time{}, &AuthError{AppID: c.appID, Status: resp.StatusCode, Reason: msg}
+		return "", time.Time{}, &er
 	}
 	tok, err := ParseLoginResponse(data)
 	if err != nil {

@@ -4,13 +4,19 @@
 //
 // It keeps the published limits of a Risk API integration (5 requests per
 // second, 10,000 per day) with a client-side pacer and a daily budget that
-// callers can read.
+// callers can read. Logins and data calls share the per-second pace; a
+// 429 on either is waited out when the server asks for at most
+// MaxRetryWait, up to MaxRateLimitRetries times; longer waits are returned
+// as a RateLimitError (capped at MaxServerWait, with what was asked). A
+// login never follows a redirect, and a data call only to the same scheme,
+// host and port.
 package jsc
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,11 +38,12 @@ const (
 	DefaultDailyBudget = 10_000 // requests per day
 	DefaultBatchSize   = 50     // device IDs per override request
 	maxPageSize        = 100
-	maxBodyBytes       = 64 << 20
-	// maxRetryWait is the longest wait the client sits out by itself; a
-	// longer one (a spent daily budget) is returned to the caller.
-	maxRetryWait = 30 * time.Second
 )
+
+// MaxResponseBytes caps how much of any one response body the client
+// reads: a larger (or endless) body fails the call with a
+// *ResponseTooLargeError instead of exhausting memory.
+const MaxResponseBytes = 64 << 20
 
 // Client talks to the Risk API. It is safe for concurrent use.
 type Client struct {
@@ -50,14 +57,38 @@ type Client struct {
 	now        func() time.Time
 	tokens     tokenCache
 	pace       *pacer
+	// readDeadline bounds each read, retries and waits included.
+	readDeadline time.Duration
+	// maxBody is MaxResponseBytes (smaller in tests).
+	maxBody int64
 }
 
 // Option configures a Client.
 type Option func(*Client) error
 
-// WithHTTPClient sets the HTTP client.
+// WithHTTPClient sets the HTTP client. Its redirects still go through the
+// client's redirect policy (see netsafe.CheckRedirect).
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error { c.httpClient = hc; return nil }
+	return func(c *Client) error {
+		if hc == nil {
+			return fmt.Errorf("jsc: WithHTTPClient: nil client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithReadDeadline bounds every read (a device page) as a whole, retries
+// and server-requested waits included; default DefaultReadDeadline. A read
+// that does not complete in time fails with a *DeadlineError.
+func WithReadDeadline(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("jsc: WithReadDeadline: %v is not positive", d)
+		}
+		c.readDeadline = d
+		return nil
+	}
 }
 
 // WithTimeout sets the per-request timeout.
@@ -121,13 +152,16 @@ func NewClient(baseURL, appID, secret string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("jsc: the Risk API application ID and secret are both required (JSC_APP_ID, JSC_APP_SECRET)")
 	}
 	c := &Client{httpClient: &http.Client{Timeout: 60 * time.Second}, baseURL: u, userAgent: "jamfops", logger: slog.New(slog.DiscardHandler),
-		appID: appID, secret: secret, batchSize: DefaultBatchSize, now: time.Now}
+		appID: appID, secret: secret, batchSize: DefaultBatchSize, now: time.Now, readDeadline: DefaultReadDeadline, maxBody: MaxResponseBytes}
 	c.pace = newPacer(DefaultRate, DefaultDailyBudget, c.now)
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, err
 		}
 	}
+	// Every redirect goes through the redirect policy, whoever built the
+	// HTTP client: a login never follows one, data calls only same origin.
+	c.httpClient = netsafe.ProtectRedirects(c.httpClient)
 	return c, nil
 }
 
@@ -153,9 +187,11 @@ type request struct {
 }
 
 // do sends r with a bearer token, the pacer and retries: a 429 or 503 is
-// retried after the server's wait (the server did nothing), a 401 once
+// retried after the server's wait (the server did nothing) when that wait
+// is at most MaxRetryWait, up to MaxRateLimitRetries times; a 401 once
 // after a fresh login. Overrides are idempotent (they set a level), so the
-// same policy is safe for them.
+// same policy is safe for them. A read runs under the client's read
+// deadline, retries and waits included.
 func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, error) {
 	var body []byte
 	if r.body != nil {
@@ -164,13 +200,35 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 			return nil, fmt.Errorf("jsc: encoding request: %w", err)
 		}
 	}
+	parent := ctx
+	if r.method == http.MethodGet {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.readDeadline)
+		defer cancel()
+	}
+	var lastErr error
+	// ended explains why the call's context ended: the caller's own
+	// cancellation as it is, the read deadline as a *DeadlineError.
+	ended := func() error {
+		if err := parent.Err(); err != nil {
+			return err
+		}
+		return &DeadlineError{Method: r.method, Path: r.path, Limit: c.readDeadline, Last: lastErr}
+	}
 	relogged := false
-	for attempt := 0; ; attempt++ {
+	limited, failed := 0, 0
+	for {
 		tok, err := c.tokens.get(ctx, c)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ended()
+			}
 			return nil, err
 		}
 		if err := c.pace.wait(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil, ended()
+			}
 			return nil, err
 		}
 		u := c.baseURL.ResolveReference(&url.URL{Path: r.path})
@@ -193,27 +251,41 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 		resp, err := c.httpClient.Do(req)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, ended()
 			}
-			if attempt < 3 {
-				if werr := ctxtime.Sleep(ctx, time.Duration(attempt+1)*500*time.Millisecond); werr != nil {
-					return nil, werr
+			var re *netsafe.RedirectError
+			if errors.As(err, &re) {
+				return nil, fmt.Errorf("jsc: %s /%s: %w", r.method, r.path, re)
+			}
+			lastErr = redact(err)
+			if failed < 3 {
+				failed++
+				if werr := ctxtime.Sleep(ctx, time.Duration(failed)*500*time.Millisecond); werr != nil {
+					return nil, ended()
 				}
 				continue
 			}
-			return nil, fmt.Errorf("jsc: %s /%s: %w", r.method, r.path, redact(err))
+			if r.method != http.MethodGet {
+				return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, Err: lastErr}
+			}
+			return nil, fmt.Errorf("jsc: %s /%s: %w", r.method, r.path, lastErr)
 		}
 		c.logger.Debug("jsc request", "method", r.method, "path", r.path, "status", resp.StatusCode)
-		cerr := checkResponse(resp, r)
+		cerr := checkResponse(resp, r, c.now())
 		if cerr == nil {
 			defer resp.Body.Close()
-			if v == nil {
-				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBodyBytes))
-				return resp, nil
-			}
-			data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+			data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 			if err != nil {
+				if ctx.Err() != nil {
+					return resp, ended()
+				}
 				return resp, fmt.Errorf("jsc: reading %s: %w", r.path, err)
+			}
+			if int64(len(data)) > c.maxBody {
+				return resp, &ResponseTooLargeError{Method: r.method, Path: r.path, Limit: c.maxBody}
+			}
+			if v == nil {
+				return resp, nil
 			}
 			if err := json.Unmarshal(data, v); err != nil {
 				return resp, fmt.Errorf("jsc: %s /%s: the answer is not the expected JSON: %w", r.method, r.path, err)
@@ -221,31 +293,40 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 			return resp, nil
 		}
 		resp.Body.Close()
+		lastErr = cerr
 		var er *ErrorResponse
 		var rl *RateLimitError
 		switch {
-		case asError(cerr, &er) && er.StatusCode == http.StatusUnauthorized && !relogged:
+		case errors.As(cerr, &er) && er.StatusCode == http.StatusUnauthorized && !relogged:
 			relogged = true
 			c.tokens.drop(tok)
 			continue
-		case asError(cerr, &rl) && attempt < 4 && rl.RetryAfter <= maxRetryWait:
+		case errors.As(cerr, &rl) && limited < MaxRateLimitRetries && rl.Asked <= MaxRetryWait:
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < rl.RetryAfter {
+				return resp, cerr // the wait would outlive the read deadline
+			}
+			limited++
 			if werr := ctxtime.Sleep(ctx, rl.RetryAfter); werr != nil {
-				return nil, werr
+				return nil, ended()
 			}
 			continue
+		}
+		if r.method != http.MethodGet && resp.StatusCode >= 500 && rl == nil {
+			// A server error does not prove the override was not applied.
+			return resp, &OutcomeUnknownError{Method: r.method, Path: r.path, Status: resp.StatusCode, Err: cerr}
 		}
 		return resp, cerr
 	}
 }
 
-// redact drops query strings from transport errors.
+// redact drops query strings and userinfo from transport errors.
 func redact(err error) error {
 	var ue *url.Error
-	if asError(err, &ue) {
+	if errors.As(err, &ue) {
 		if u, perr := url.Parse(ue.URL); perr == nil {
-			u.RawQuery = ""
-			return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
+			return &url.Error{Op: ue.Op, URL: netsafe.RedactedURL(u), Err: ue.Err}
 		}
+		return &url.Error{Op: ue.Op, URL: netsafe.RedactURL(ue.URL), Err: ue.Err}
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package jsc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -178,6 +179,9 @@ func (c *Client) listV2(ctx context.Context, opts *ListOptions) ([]Device, error
 		if _, err := c.do(ctx, &request{method: http.MethodGet, path: "risk/v2/devices", query: q}, &body); err != nil {
 			return nil, err
 		}
+		if n := len(body.UserDeviceList); n > maxPageSize {
+			return nil, &PagingError{Path: "risk/v2/devices", Reason: fmt.Sprintf("page %d holds %d devices, larger than the %d asked", page, n, maxPageSize)}
+		}
 		added := 0
 		for _, d := range body.UserDeviceList {
 			if d.GUID == "" || seen[d.GUID] {
@@ -186,6 +190,10 @@ func (c *Client) listV2(ctx context.Context, opts *ListOptions) ([]Device, error
 			seen[d.GUID] = true
 			out = append(out, d.device())
 			added++
+		}
+		if len(body.UserDeviceList) > 0 && added == 0 && page > 0 {
+			// A server that ignores the page number would loop for ever.
+			return nil, &PagingError{Path: "risk/v2/devices", Reason: fmt.Sprintf("page %d repeats devices of earlier pages", page)}
 		}
 		if len(body.UserDeviceList) < maxPageSize || added == 0 {
 			return out, nil
@@ -196,6 +204,7 @@ func (c *Client) listV2(ctx context.Context, opts *ListOptions) ([]Device, error
 
 func (c *Client) listV1(ctx context.Context, opts *ListOptions) ([]Device, error) {
 	var out []Device
+	firstPages := 0
 	for page := 0; page < maxPages; page++ {
 		q := url.Values{"page": {strconv.Itoa(page)}, "pageSize": {strconv.Itoa(maxPageSize)}}
 		var body struct {
@@ -207,13 +216,21 @@ func (c *Client) listV1(ctx context.Context, opts *ListOptions) ([]Device, error
 		if _, err := c.do(ctx, &request{method: http.MethodGet, path: "risk/v1/devices", query: q}, &body); err != nil {
 			return nil, err
 		}
+		if n := len(body.Records); n > maxPageSize {
+			return nil, &PagingError{Path: "risk/v1/devices", Reason: fmt.Sprintf("page %d holds %d devices, larger than the %d asked", page, n, maxPageSize)}
+		}
+		if page == 0 {
+			firstPages = body.Pagination.TotalPages
+		} else if body.Pagination.TotalPages > firstPages+1 {
+			return nil, &PagingError{Path: "risk/v1/devices", Reason: fmt.Sprintf("the page count grew from %d to %d during the listing; try again", firstPages, body.Pagination.TotalPages)}
+		}
 		for _, d := range body.Records {
 			if opts != nil && ((opts.ExternalID != "" && !strings.EqualFold(d.ExternalID, opts.ExternalID)) || (opts.ID != "" && d.DeviceID != opts.ID)) {
 				continue
 			}
 			out = append(out, Device{ID: d.DeviceID, ExternalID: d.ExternalID, Name: d.Name, Risk: level(d.Risk)})
 		}
-		if len(body.Records) < maxPageSize || page+1 >= body.Pagination.TotalPages {
+		if len(body.Records) < maxPageSize || page+1 >= firstPages {
 			return out, nil
 		}
 	}

@@ -16,15 +16,17 @@ type Budget struct {
 	ResetAt   time.Time
 }
 
-// pacer keeps a client within its requests per second (data calls and
-// logins paced separately, as the API counts them) and its daily budget.
+// pacer keeps a client within its requests per second and its daily
+// budget. Logins and data calls share one per-second pacer: that is safe
+// whichever way a tenant counts them (apart or together). Only data calls
+// count against the daily budget.
 type pacer struct {
-	data, logins *rate.Limiter
-	mu           sync.Mutex
-	limit        int
-	used         int
-	day          time.Time
-	now          func() time.Time
+	perSecond *rate.Limiter
+	mu        sync.Mutex
+	limit     int
+	used      int
+	day       time.Time
+	now       func() time.Time
 }
 
 // newPacer spaces requests evenly (burst 1) at 90% of the limit: a bucket
@@ -32,7 +34,7 @@ type pacer struct {
 // margin keeps network jitter from bunching arrivals past the server's limit.
 func newPacer(perSecond float64, perDay int, now func() time.Time) *pacer {
 	r := rate.Limit(perSecond * 0.9)
-	return &pacer{data: rate.NewLimiter(r, 1), logins: rate.NewLimiter(r, 1), limit: perDay, now: now}
+	return &pacer{perSecond: rate.NewLimiter(r, 1), limit: perDay, now: now}
 }
 
 func (p *pacer) roll() {
@@ -53,10 +55,11 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 	p.used++
 	p.mu.Unlock()
-	return p.data.Wait(ctx)
+	return p.perSecond.Wait(ctx)
 }
 
-func (p *pacer) waitLogin(ctx context.Context) error { return p.logins.Wait(ctx) }
+// waitLogin waits a login's turn in the same per-second pace as data calls.
+func (p *pacer) waitLogin(ctx context.Context) error { return p.perSecond.Wait(ctx) }
 
 func (p *pacer) budget() Budget {
 	p.mu.Lock()

@@ -18,12 +18,18 @@ func ParseBaseURL(raw, product, envVar string) (*url.URL, error) {
 	if raw == "" {
 		return nil, fmt.Errorf("no %s URL given (set %s)", product, envVar)
 	}
+	shown := RedactURL(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s URL %q is not a URL: %w", product, raw, err)
+		// url.Error repeats the whole input, password included: keep only its reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("%s URL %q is not a URL: %w", product, shown, err)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("%s URL %q has no host", product, raw)
+		return nil, fmt.Errorf("%s URL %q has no host", product, shown)
 	}
 	if u.User != nil {
 		return nil, errors.New(product + " URL must not contain credentials")
@@ -35,7 +41,7 @@ func ParseBaseURL(raw, product, envVar string) (*url.URL, error) {
 			return nil, fmt.Errorf("refusing plain http to %s: use https (http is allowed only for loopback test servers)", u.Host)
 		}
 	default:
-		return nil, fmt.Errorf("%s URL %q must start with https://", product, raw)
+		return nil, fmt.Errorf("%s URL %q must start with https://", product, shown)
 	}
 	u.RawQuery, u.Fragment = "", ""
 	if !strings.HasSuffix(u.Path, "/") {

@@ -4,10 +4,10 @@
 // Each device has a risk JSC calculates from its threats and, optionally,
 // a manual override set through the API; riskCategory shows the override
 // while one is set. The server enforces the published limits (5 requests
-// per second for data calls and, separately, for logins; a daily budget),
-// answers 429 with X-Rate-Limit-Retry-After-Milliseconds, expires tokens,
-// and keeps an admin log of every override: who set what, when, from
-// which source.
+// per second for data calls and, separately, for logins, or for both
+// together with CombinedWindow; a daily budget), answers 429 with
+// X-Rate-Limit-Retry-After-Milliseconds, expires tokens, and keeps an
+// admin log of every override: who set what, when, from which source.
 package jsctest
 
 import (
@@ -62,6 +62,10 @@ type Options struct {
 	PerSecond, PerDay int
 	// DisableV2 answers 404 on /risk/v2/devices, to exercise the v1 fallback.
 	DisableV2 bool
+	// CombinedWindow counts logins and data calls in one per-second window
+	// of PerSecond requests, as a tenant may (by default logins have a
+	// window of their own).
+	CombinedWindow bool
 }
 
 type override struct {
@@ -252,7 +256,11 @@ func writeError(w http.ResponseWriter, status int, logref, msg string) {
 // handleLogin is POST /v1/login (basic auth → JWT).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	wait, over := limited(&s.logins, s.opts.PerSecond, time.Now())
+	window := &s.logins
+	if s.opts.CombinedWindow {
+		window = &s.window
+	}
+	wait, over := limited(window, s.opts.PerSecond, time.Now())
 	s.mu.Unlock()
 	if over {
 		tooMany(w, wait, "Too many logins")
