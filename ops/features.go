@@ -86,11 +86,12 @@ func commandFeatures(platform jamf.Platform) []Feature {
 			privs = append(privs, p)
 		}
 		id := "send:" + string(platform) + ":" + types[0]
+		name := "send " + strings.Join(types, ", ") + " (" + platformWord(platform) + ")"
 		if p == "" {
 			id = "send:" + string(platform) + ":other"
+			name = "send commands with no privilege of their own (" + platformWord(platform) + ")"
 		}
-		out = append(out, Feature{ID: id, Name: "send " + strings.Join(types, ", ") + " to " + platformWord(platform),
-			Privileges: privs, Commands: types})
+		out = append(out, Feature{ID: id, Name: name, Privileges: privs, Commands: types})
 	}
 	return out
 }
