@@ -26,7 +26,7 @@ func (p RolesPlan) WriteText(w io.Writer) error {
 			time.Duration(per.AccessTokenLifetimeSeconds)*time.Second)
 		fmt.Fprintf(tw, "  Privilege\tNeeded for\n")
 		for _, priv := range per.Privileges {
-			fmt.Fprintf(tw, "  %s\t%s\n", priv, strings.Join(featuresNeeding(priv, per.Features), ", "))
+			fmt.Fprintf(tw, "  %s\t%s\n", priv, strings.Join(shortFeatureList(featuresNeeding(priv, per.Features)), ", "))
 		}
 	}
 	return tw.Flush()
@@ -46,6 +46,23 @@ func featuresNeeding(priv string, features []string) []string {
 		}
 	}
 	return out
+}
+
+// shortFeatureList keeps a list readable: more than two "send:" features
+// are counted rather than listed.
+func shortFeatureList(ids []string) []string {
+	var out, sends []string
+	for _, id := range ids {
+		if strings.HasPrefix(id, "send:") {
+			sends = append(sends, id)
+		} else {
+			out = append(out, id)
+		}
+	}
+	if len(sends) > 2 {
+		return append(out, fmt.Sprintf("sending %d kinds of command", len(sends)))
+	}
+	return append(out, sends...)
 }
 
 // WriteJSON writes the result as indented JSON.
