@@ -223,3 +223,20 @@ func TestDoctorJSCKeychainAndPaths(t *testing.T) {
 		t.Errorf("configured JSC without a secret: %+v", problem.JSC)
 	}
 }
+
+func TestDoctorUndescribedPrivileges(t *testing.T) {
+	t.Parallel()
+	_, c := setup(t, jamftest.Options{Computers: 5, MobileDevices: 5, Clients: []jamftest.APIClient{{ID: "quiet", Secret: "s"}}}, "quiet", "s")
+	r := ops.RunDoctor(t.Context(), ops.DoctorInput{Jamf: c})
+	if r.Failed || r.Privileges.Known || r.Privileges.Status != ops.StatusWarn {
+		t.Fatalf("undescribed privileges: %+v", r.Privileges.Check)
+	}
+	for _, f := range r.Privileges.Features {
+		if f.Status != ops.StatusSkip {
+			t.Errorf("%s: %s although the privileges are unknown", f.ID, f.Status)
+		}
+	}
+	if text, _ := render(t, r); !strings.Contains(text, "unknown") || strings.Contains(text, "MISSING") {
+		t.Errorf("text:\n%s", text)
+	}
+}
