@@ -57,6 +57,7 @@ type AdminLog struct {
 	perDevice   map[string]map[string]int
 	blankPushes map[string]int
 	flushes     []FlushRecord
+	access      []AccessRecord
 }
 
 func newAdminLog() *AdminLog {

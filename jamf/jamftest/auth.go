@@ -31,7 +31,8 @@ func AllPrivileges() []string {
 		"Send Mobile Device Restart Device Command", "Send Mobile Device Shut Down Command", "Send Mobile Device Lost Mode Command",
 		"Send Mobile Device Remove Passcode Command", "Send Mobile Device Remove Restrictions Password Command",
 		"Send Mobile Device Mirroring Command", "Send Mobile Device Refresh Cellular Plans Command",
-		"Send Mobile Device Shared iPad Commands", "Send Blank Pushes to Mobile Devices")
+		"Send Mobile Device Shared iPad Commands", "Send Blank Pushes to Mobile Devices",
+		"Read API Roles", "Create API Roles", "Read API Integrations", "Create API Integrations")
 }
 
 // ReadOnlyPrivileges returns a help-desk role: it can look, not act.
@@ -70,7 +71,7 @@ func (s *Server) handleOAuthToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	for _, c := range s.opts.Clients {
+	for _, c := range s.apiClients() {
 		if c.ID == id && secretEqual(c.Secret, secret) {
 			life := c.TokenLifetime
 			if life <= 0 {

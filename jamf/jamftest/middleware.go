@@ -203,6 +203,7 @@ func (s *Server) registerRoutes(mux *http.ServeMux) {
 	s.handle(mux, "POST /api/v1/auth/invalidate-token", s.handleInvalidate)
 	s.handle(mux, "GET /api/v1/auth", s.handleAuth)
 	s.handle(mux, "GET /api/v1/jamf-pro-version", s.handleVersion)
+	s.registerAPIRoleRoutes(mux)
 
 	s.handle(mux, "GET /api/v2/groups", s.handleGroups)
 	s.handle(mux, "GET /api/v3/computer-groups/smart-groups/{id}", s.handleSmartGroupDetail(false), "Read Smart Computer Groups")

@@ -109,6 +109,7 @@ type Server struct {
 	memberMem      membershipCache
 	inventoryCache sortedCache
 	routes         []routeInfo
+	access         accessStore
 }
 
 // routeInfo is one served route and the privileges it checks.

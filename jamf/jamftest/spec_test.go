@@ -18,6 +18,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/jamfops/jamfops/jamf"
@@ -26,10 +27,11 @@ import (
 
 // exchange is one recorded request and answer.
 type exchange struct {
-	req    *http.Request
-	status int
-	header http.Header
-	body   []byte
+	req     *http.Request
+	reqBody []byte
+	status  int
+	header  http.Header
+	body    []byte
 }
 
 // recorder is a RoundTripper that keeps every exchange.
@@ -39,6 +41,12 @@ type recorder struct {
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil {
+		reqBody, _ = io.ReadAll(req.Body)
+		req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -47,7 +55,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	r.mu.Lock()
-	r.seen = append(r.seen, exchange{req: req, status: resp.StatusCode, header: resp.Header.Clone(), body: body})
+	r.seen = append(r.seen, exchange{req: req, reqBody: reqBody, status: resp.StatusCode, header: resp.Header.Clone(), body: body})
 	r.mu.Unlock()
 	return resp, nil
 }
@@ -163,6 +171,7 @@ func exercise(t *testing.T, srv *jamftest.Server, hc *http.Client) {
 	raw.Body.Close()
 	_, err = c.MDM.Flush(ctx, jamf.FlushComputers, []string{computers[0].ID}, jamf.FlushPendingAndFailed)
 	must(err)
+	exerciseAPIRoles(t, c)
 
 	user, err := jamf.NewClient(srv.URL, jamf.WithHTTPClient(hc), jamf.WithUserCredentials(jamftest.DemoUsername, jamftest.DemoPassword))
 	must(err)
@@ -307,6 +316,9 @@ func TestResponsesMatchSpec(t *testing.T) {
 			Options: &openapi3filter.Options{MultiError: true},
 		}
 		input.SetBodyBytes(ex.body)
+		if strings.HasPrefix(ex.req.URL.Path, "/api/v1/api-") {
+			checkRequest(t, route, params, ex)
+		}
 		if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
 			t.Errorf("%s %s → %d does not validate: %v", ex.req.Method, ex.req.URL.Path, ex.status, shorten(err.Error()))
 			continue
@@ -393,5 +405,141 @@ func collectProps(s *openapi3.Schema, into map[string]*openapi3.SchemaRef) {
 		if part.Value != nil {
 			collectProps(part.Value, into)
 		}
+	}
+}
+
+// exerciseAPIRoles calls the API role and API client routes through the client.
+func exerciseAPIRoles(t *testing.T, c *jamf.Client) {
+	t.Helper()
+	ctx := t.Context()
+	roles := c.APIRoles()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err := roles.RolePrivileges(ctx)
+	must(err)
+	role, _, err := roles.CreateRole(ctx, jamf.APIRoleRequest{DisplayName: "spec role", Privileges: []string{jamf.PrivReadComputers}})
+	must(err)
+	_, _, err = roles.ListRoles(ctx, &jamf.ListOptions{Filter: jamf.Eq("displayName", role.DisplayName)})
+	must(err)
+	in, _, err := roles.CreateIntegration(ctx, jamf.APIIntegrationRequest{AuthorizationScopes: []string{role.DisplayName},
+		DisplayName: "spec client", Enabled: true, AccessTokenLifetimeSeconds: 300})
+	must(err)
+	_, _, err = roles.ListIntegrations(ctx, nil)
+	must(err)
+	_, _, err = roles.CreateClientCredentials(ctx, fmt.Sprint(in.ID))
+	must(err)
+}
+
+// checkRequest validates a recorded request (parameters and body) against the spec.
+func checkRequest(t *testing.T, route *routers.Route, params map[string]string, ex exchange) {
+	t.Helper()
+	req := ex.req.Clone(context.Background())
+	req.Body = io.NopCloser(bytes.NewReader(ex.reqBody))
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		t.Errorf("request %s %s does not validate: %v", ex.req.Method, ex.req.URL.Path, shorten(err.Error()))
+	}
+}
+
+// TestAPIRoleErrorsMatchSpec sends API role and client requests that break
+// the spec's rules and checks the server refuses them as the spec says.
+func TestAPIRoleErrorsMatchSpec(t *testing.T) {
+	t.Parallel()
+	doc := loadProSpec(t)
+	srv, err := jamftest.NewServer(jamftest.Options{Computers: 5, MobileDevices: 5, Clock: jamftest.NewVirtualClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	doc.Servers = openapi3.Servers{{URL: srv.URL + "/api"}}
+	router, err := legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	auth := mustRequest(t, ctx, http.MethodGet, srv.URL+"/JSSResource/computers", "", nil).Header.Get("Authorization")
+	send := func(method, path, body string) exchange {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, method, srv.URL+"/api"+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("Accept", "application/json")
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		req.Body = io.NopCloser(strings.NewReader(body))
+		return exchange{req: req, reqBody: []byte(body), status: resp.StatusCode, header: resp.Header, body: data}
+	}
+	if ex := send(http.MethodPost, "/v1/api-roles", `{"displayName":"ok role","privileges":["Read Computers"]}`); ex.status != http.StatusOK {
+		t.Fatalf("valid role: %d %s", ex.status, ex.body)
+	}
+	cases := []struct {
+		name, path, body string
+		status           int
+		field            string
+		specRequest      bool // the request itself breaks the spec
+	}{
+		{"role without displayName", "/v1/api-roles", `{"privileges":["Read Computers"]}`, 400, "displayName", true},
+		{"role without privileges", "/v1/api-roles", `{"displayName":"r"}`, 400, "privileges", true},
+		{"role with an unknown privilege", "/v1/api-roles", `{"displayName":"r","privileges":["Read Everything"]}`, 400, "privileges", false},
+		{"role with a taken name", "/v1/api-roles", `{"displayName":"ok role","privileges":[]}`, 400, "displayName", false},
+		{"client without displayName", "/v1/api-integrations", `{"authorizationScopes":["ok role"]}`, 400, "displayName", true},
+		{"client without roles", "/v1/api-integrations", `{"displayName":"c"}`, 400, "authorizationScopes", true},
+		{"client with an unknown role", "/v1/api-integrations", `{"displayName":"c","authorizationScopes":["no such role"]}`, 400, "authorizationScopes", false},
+		{"credentials of an unknown client", "/v1/api-integrations/99/client-credentials", "", 404, "id", false},
+	}
+	for _, tc := range cases {
+		ex := send(http.MethodPost, tc.path, tc.body)
+		if ex.status != tc.status {
+			t.Errorf("%s: status %d, want %d (%s)", tc.name, ex.status, tc.status, ex.body)
+			continue
+		}
+		var apiErr struct {
+			HTTPStatus int `json:"httpStatus"`
+			Errors     []struct {
+				Code  string  `json:"code"`
+				Field *string `json:"field"`
+			} `json:"errors"`
+		}
+		if err := json.Unmarshal(ex.body, &apiErr); err != nil || apiErr.HTTPStatus != tc.status || len(apiErr.Errors) != 1 ||
+			apiErr.Errors[0].Field == nil || *apiErr.Errors[0].Field != tc.field {
+			t.Errorf("%s: body %s does not name field %q", tc.name, ex.body, tc.field)
+		}
+		route, params, err := router.FindRoute(ex.req)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		rin := &openapi3filter.RequestValidationInput{Request: ex.req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		if reqErr := openapi3filter.ValidateRequest(context.Background(), rin); (reqErr != nil) != tc.specRequest {
+			t.Errorf("%s: spec validation of the request = %v, want failure %v", tc.name, reqErr, tc.specRequest)
+		}
+		if resp := route.Operation.Responses.Status(tc.status); resp != nil {
+			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: rin, Status: ex.status, Header: ex.header,
+				Options: &openapi3filter.Options{MultiError: true}}
+			out.SetBodyBytes(ex.body)
+			if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+				t.Errorf("%s: the %d answer does not validate: %v", tc.name, ex.status, shorten(err.Error()))
+			}
+		}
+	}
+	if n := len(srv.APIRoles()); n != 1 {
+		t.Errorf("%d roles exist after the refused requests, want 1", n)
+	}
+	if n := len(srv.APIClients()); n != 0 {
+		t.Errorf("%d API clients exist after the refused requests, want 0", n)
 	}
 }
