@@ -30,8 +30,12 @@ type Model struct {
 }
 
 // New builds the console for deps.
-func New(deps Deps) Model {
-	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}}
+func New(deps Deps) Model { return newModel(deps, &tagSource{}) }
+
+// newModel builds the console drawing screen and request tags from tags,
+// which a profile switch carries over.
+func newModel(deps Deps, tags *tagSource) Model {
+	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}, tags: tags}
 	c.styles = newStyles(true, deps.Accent)
 	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New()}
 	m.palette = newInput(": ", "groups · queue · log · profile NAME · risk · jobs · quit")
@@ -112,9 +116,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case navigateMsg:
 		return m.open(msg)
 	case backMsg:
-		if len(m.stack) > 1 {
-			m.stack = m.stack[:len(m.stack)-1]
-		}
+		m.popTo(len(m.stack) - 1)
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
@@ -123,7 +125,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stack[len(m.stack)-1] = s
 		return m, cmd
 	}
-	// Async results go to every screen; each keeps only its own (request tags).
+	if a, ok := msg.(addressed); ok {
+		return m.deliver(a)
+	}
+	// Other messages (spinner ticks) go to every screen; each keeps its own.
 	var cmds []tea.Cmd
 	for i, s := range m.stack {
 		ns, cmd := s.step(msg)
@@ -174,7 +179,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.stack[len(m.stack)-1] = s
 			return m, cmd
 		case key.Matches(msg, m.keys.Back) && len(m.stack) > 1 && !hasFilter(m.top()):
-			m.stack = m.stack[:len(m.stack)-1]
+			m.popTo(len(m.stack) - 1)
 			return m, nil
 		}
 	}
@@ -203,7 +208,7 @@ func (m Model) open(msg navigateMsg) (tea.Model, tea.Cmd) {
 	var s screen
 	switch msg.to {
 	case screenGroups:
-		m.stack = m.stack[:1]
+		m.popTo(1)
 		return m, nil
 	case screenMembers:
 		s = newMembersModel(m.c, *msg.group)
@@ -298,7 +303,10 @@ func (m Model) switchProfile(name string) (tea.Model, tea.Cmd) {
 	if deps.Switch == nil {
 		deps.Switch = m.c.deps.Switch
 	}
-	nm := New(deps)
+	for _, s := range m.stack {
+		s.owner().end() // the old profile's loads stop
+	}
+	nm := newModel(deps, m.c.tags)
 	nm.c.width, nm.c.height, nm.c.isDark = m.c.width, m.c.height, m.c.isDark
 	nm.c.styles = newStyles(m.c.isDark, deps.Accent)
 	nm.help.SetWidth(m.c.width)

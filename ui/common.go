@@ -55,6 +55,8 @@ type common struct {
 	height  int
 	// jobs are the mass actions started in this session, by job ID.
 	jobs map[string]*liveJob
+	// tags numbers screens and loads; the root owns it (see tagSource).
+	tags *tagSource
 }
 
 func (c *common) now() time.Time {

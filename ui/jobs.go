@@ -18,13 +18,15 @@ import (
 )
 
 type jobsListedMsg struct {
-	req  int
+	req  uint64
+	from uint64
 	jobs []mass.JobInfo
 	err  error
 }
 
 type jobDetailMsg struct {
-	req   int
+	req   uint64
+	from  uint64
 	id    string
 	plan  *mass.Plan
 	state *mass.State
@@ -62,13 +64,14 @@ type jobsModel struct {
 	detail   *jobDetailMsg
 	showRes  bool
 	bar      progress.Model
-	req      int
+	req      uint64
+	sc       scope
 	err      error
 	ask      *confirmation
 }
 
 func newJobsModel(c *common, focus string) jobsModel {
-	m := jobsModel{c: c, keys: defaultJobsKeyMap(), selected: focus, bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
+	m := jobsModel{c: c, sc: c.newScope(), keys: defaultJobsKeyMap(), selected: focus, bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
 	m.list = newTable([]column{{title: "JOB", width: 22}, {title: "ACTION", width: 20}, {title: "TARGET", width: 0}, {title: "SENT", width: 7, right: true},
 		{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 0}})
 	m.results = newTable([]column{{title: "DEVICE", width: 0}, {title: "SERIAL", width: 12}, {title: "STATE", width: 10}, {title: "REASON", width: 0}})
@@ -77,17 +80,17 @@ func newJobsModel(c *common, focus string) jobsModel {
 }
 
 func (m *jobsModel) load() tea.Cmd {
-	m.req++
-	req, dir := m.req, m.c.deps.JobsDir
+	m.req = m.c.nextTag()
+	req, from, dir := m.req, m.sc.id, m.c.deps.JobsDir
 	return func() tea.Msg {
 		if dir == "" {
 			var err error
 			if dir, err = mass.JobsDir(); err != nil {
-				return jobsListedMsg{req: req, err: err}
+				return jobsListedMsg{req: req, from: from, err: err}
 			}
 		}
 		jobs, err := mass.ListJobs(dir)
-		return jobsListedMsg{req: req, jobs: jobs, err: err}
+		return jobsListedMsg{req: req, from: from, jobs: jobs, err: err}
 	}
 }
 
@@ -157,8 +160,8 @@ func (m *jobsModel) loadDetail() tea.Cmd {
 	if id == "" {
 		return nil
 	}
-	m.req++
-	req, dir := m.req, m.c.deps.JobsDir
+	m.req = m.c.nextTag()
+	req, from, dir := m.req, m.sc.id, m.c.deps.JobsDir
 	path := ""
 	if j := m.c.jobs[id]; j != nil {
 		path = j.journal.Path()
@@ -171,7 +174,7 @@ func (m *jobsModel) loadDetail() tea.Cmd {
 			path = dir + "/" + id + ".jsonl"
 		}
 		p, st, err := mass.ReadJournal(path)
-		return jobDetailMsg{req: req, id: id, plan: p, state: st, err: err}
+		return jobDetailMsg{req: req, from: from, id: id, plan: p, state: st, err: err}
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 )
 
 type preflightMsg struct {
-	req  int
+	req  uint64
+	from uint64
 	plan *mass.Plan
 	pf   *mass.Preflight
 	err  error
@@ -78,7 +79,8 @@ type planModel struct {
 	plan    *mass.Plan
 	pf      *mass.Preflight
 	err     error
-	req     int
+	req     uint64
+	sc      scope
 	loading bool
 	// confirm: 0 none, 1 y/N, 2 type the count, 3 type the profile name
 	confirm int
@@ -87,7 +89,7 @@ type planModel struct {
 
 func newPlanModel(c *common, devices []ops.Device, label string) planModel {
 	k := mass.DefaultKnobs()
-	m := planModel{c: c, keys: defaultPlanKeyMap(), label: label, devices: devices, input: newInput("", ""), answer: newInput("› ", "")}
+	m := planModel{c: c, sc: c.newScope(), keys: defaultPlanKeyMap(), label: label, devices: devices, input: newInput("", ""), answer: newInput("› ", "")}
 	m.fields = []planField{
 		{"Action", "blank-push", "←/→ to choose"},
 		{"Devices per request", strconv.Itoa(k.BatchSize), "batching several management IDs in one send"},
@@ -181,12 +183,12 @@ func (m *planModel) preflight() tea.Cmd {
 		m.err = err
 		return nil
 	}
-	m.req++
+	m.req = m.c.nextTag()
 	m.loading, m.err, m.plan, m.pf = true, nil, nil, nil
-	req, client, ctx, devs, label, server := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.devices, m.label, m.c.deps.Jamf.BaseURL()
+	req, from, client, ctx, devs, label, server := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.devices, m.label, m.c.deps.Jamf.BaseURL()
 	return func() tea.Msg {
 		p, pf, err := mass.Build(ctx, client, mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs})
-		return preflightMsg{req: req, plan: p, pf: pf, err: err}
+		return preflightMsg{req: req, from: from, plan: p, pf: pf, err: err}
 	}
 }
 
