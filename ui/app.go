@@ -27,6 +27,11 @@ type Model struct {
 	paletteOn bool
 	quitting  bool
 	initCmd   tea.Cmd
+	// quitAsk is the question asked before quitting interrupts a job.
+	quitAsk *confirmation
+	// starting holds the IDs of jobs whose resume is on its way, so a
+	// second R cannot start a second runner.
+	starting map[string]bool
 }
 
 // New builds the console for deps.
@@ -37,7 +42,7 @@ func New(deps Deps) Model { return newModel(deps, &tagSource{}) }
 func newModel(deps Deps, tags *tagSource) Model {
 	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}, tags: tags}
 	c.styles = newStyles(true, deps.Accent)
-	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New()}
+	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New(), starting: map[string]bool{}}
 	m.palette = newInput(": ", "groups · queue · log · profile NAME · risk · jobs · quit")
 	m.palette.SetSuggestions(paletteCommands())
 	m.palette.ShowSuggestions = true
@@ -95,7 +100,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		m.status, m.statusErr = msg.text, msg.isErr
 		return m, nil
+	case resumeRequestMsg:
+		return m.requestResume(msg)
+	case discardRequestMsg:
+		return m.requestDiscard(msg)
+	case jobDiscardedMsg:
+		return m.discarded(msg)
+	case quitConfirmedMsg:
+		m.quitting = true
+		return m, tea.Quit
 	case jobStartedMsg:
+		delete(m.starting, msg.id)
 		if msg.err != nil {
 			return m, reportError(msg.err)
 		}
@@ -140,9 +155,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	m.status, m.statusErr = "", false // any key clears the status line
+	if cmd, ok := answerAsk(&m.quitAsk, msg); ok {
+		return m, cmd
+	}
 	if msg.String() == "ctrl+c" {
-		m.quitting = true
-		return m, tea.Quit
+		return m.askQuit()
 	}
 	if m.paletteOn {
 		switch msg.String() {
@@ -164,8 +181,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if !m.top().capturing() {
 		switch {
 		case key.Matches(msg, m.keys.Quit):
-			m.quitting = true
-			return m, tea.Quit
+			return m.askQuit()
 		case key.Matches(msg, m.keys.Help):
 			m.help.ShowAll = !m.help.ShowAll
 			return m, nil
@@ -276,8 +292,7 @@ func (m Model) runPalette(line string) (tea.Model, tea.Cmd) {
 		m.help.ShowAll = true
 		return m, nil
 	case "quit", "q!":
-		m.quitting = true
-		return m, tea.Quit
+		return m.askQuit()
 	}
 	return m, reportError(fmt.Errorf("unknown command %q (try: %s)", word, strings.Join(paletteCommands(), ", ")))
 }
@@ -292,6 +307,9 @@ func (m Model) switchProfile(name string) (tea.Model, tea.Cmd) {
 	}
 	if m.c.deps.Switch == nil {
 		return m, reportError(fmt.Errorf("profiles cannot be switched in this session"))
+	}
+	if ids := m.runningJobs(); len(ids) > 0 {
+		return m, reportError(fmt.Errorf("job %s is running on this profile: wait for it to end, or cancel it in :jobs, before switching", strings.Join(ids, ", ")))
 	}
 	deps, err := m.c.deps.Switch(name)
 	if err != nil {
@@ -333,7 +351,11 @@ func (m Model) render() string {
 	footer := m.footer()
 	// The full help takes lines from the bottom of the body.
 	bodyH := max(1, min(m.bodyHeight(), m.c.height-1-strings.Count(footer, "\n")-1))
-	body := fitHeight(m.top().View(), bodyH)
+	view := m.top().View()
+	if m.quitAsk != nil {
+		view = m.quitAsk.View(&m.c.styles, m.c.width)
+	}
+	body := fitHeight(view, bodyH)
 	return m.header() + "\n" + body + "\n" + footer
 }
 

@@ -42,11 +42,11 @@ type jobsKeyMap struct {
 func defaultJobsKeyMap() jobsKeyMap {
 	return jobsKeyMap{
 		Pause:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
-		Cancel:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "cancel job")),
+		Cancel:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "cancel/discard")),
 		GoAhead: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go ahead")),
 		Export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV+JSON")),
 		Results: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "per-device results")),
-		Resume:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume interrupted job")),
+		Resume:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume")),
 		list:    defaultListKeyMap(),
 	}
 }
@@ -68,6 +68,7 @@ type jobsModel struct {
 	sc       scope
 	err      error
 	ask      *confirmation
+	typed    *typedAsk
 }
 
 func newJobsModel(c *common, focus string) jobsModel {
@@ -206,7 +207,7 @@ func (m *jobsModel) rebuildResults() {
 	}, func(r int) string { return d.plan.Targets[view[r]].Device.ID })
 }
 
-func (m jobsModel) capturing() bool { return m.filter.editing || m.ask != nil }
+func (m jobsModel) capturing() bool { return m.filter.editing || m.ask != nil || m.typed != nil }
 
 func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -228,32 +229,26 @@ func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 			m.rebuildResults()
 		}
 		return m, nil
+	case jobDiscardedMsg:
+		if msg.err == nil {
+			m.detail = nil
+			return m, m.load()
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		if cmd, ok := answerAsk(&m.ask, msg); ok {
+			return m, cmd
+		}
+		if cmd, ok := answerTyped(&m.typed, msg); ok {
 			return m, cmd
 		}
 		if cmd, ok := m.filter.edit(msg, m.rebuildResults); ok {
 			return m, cmd
 		}
-		j := m.current()
+		if nm, cmd, ok := m.jobKey(msg); ok {
+			return nm, cmd
+		}
 		switch {
-		case key.Matches(msg, m.keys.Pause) && j != nil && !j.ended:
-			if j.paused {
-				j.runner.Resume()
-			} else {
-				j.runner.Pause()
-			}
-			j.paused = !j.paused
-			m.rebuild()
-			return m, reportInfo("Job %s %s.", j.plan.ID, map[bool]string{true: "paused: requests in flight finish, nothing new is sent", false: "resumed"}[j.paused])
-		case key.Matches(msg, m.keys.GoAhead) && j != nil && j.last.Kind == mass.EvHold:
-			j.runner.GoAhead()
-			return m, reportInfo("Go-ahead given: the next stage starts.")
-		case key.Matches(msg, m.keys.Cancel) && j != nil && !j.ended:
-			runner := j.runner
-			m.ask = &confirmation{title: fmt.Sprintf("Cancel job %s?", j.plan.ID), lines: []string{"Requests in flight finish; nothing more is sent. Devices not yet sent to are marked cancelled."},
-				onYes: func() tea.Msg { runner.Cancel(); return statusMsg{text: "Cancelling: waiting for requests in flight."} }}
-			return m, nil
 		case key.Matches(msg, m.keys.Results):
 			m.showRes = !m.showRes
 			if m.showRes {
@@ -262,17 +257,6 @@ func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, m.keys.Export):
 			return m, m.export()
-		case key.Matches(msg, m.keys.Resume) && j == nil:
-			if why := m.c.writeBlocked(); why != "" {
-				return m, reportError(fmt.Errorf("resuming is not available: %s", why))
-			}
-			for _, d := range m.disk {
-				if d.Plan.ID == m.list.selectedID() {
-					m.selected = d.Plan.ID
-					return m, resumeJob(m.c.deps.Ctx, m.c, d.Path)
-				}
-			}
-			return m, nil
 		case key.Matches(msg, m.keys.list.Filter) && m.showRes:
 			return m, m.filter.start()
 		}
@@ -362,9 +346,12 @@ func (m jobsModel) View() string {
 	if m.ask != nil {
 		return b.String() + m.ask.View(st, m.c.width)
 	}
+	if m.typed != nil {
+		return b.String() + m.typed.View(st, m.c.width)
+	}
 	j := m.current()
 	if j == nil {
-		b.WriteString(st.App.Subtle.Render("  Not running in this session: d shows per-device results; jamfops mass resume JOB continues an interrupted job.") + "\n")
+		b.WriteString(st.App.Subtle.Render("  "+m.diskHint()) + "\n")
 	} else {
 		e := j.last
 		b.WriteString(fmt.Sprintf("\n  %s to %s · stage %d of %d\n", st.App.Bold.Render(j.plan.Action.String()), ops.Clean(j.plan.Label), e.Stage+1, max(1, e.Stages)))
