@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/ops"
@@ -373,25 +375,37 @@ func fitHeight(s string, h int) string {
 
 func (m Model) header() string {
 	st := &m.c.styles
-	parts := []string{st.App.HeaderAccent.Render("jamfops · " + ops.Clean(m.c.deps.Profile))}
+	profile := st.App.HeaderAccent.Render("jamfops · " + ops.Clean(m.c.deps.Profile))
+	if m.c.deps.ReadOnly {
+		profile += " " + st.App.ReadOnly.Render("READ-ONLY")
+	}
+	// Optional parts, dropped last first when the line is too narrow for
+	// them and the breadcrumbs: the breadcrumbs say where you are.
+	var extra []string
 	if m.c.deps.Jamf != nil {
-		parts = append(parts, st.App.Subtle.Render(m.c.deps.Jamf.BaseURL()))
+		extra = append(extra, st.App.Subtle.Render(m.c.deps.Jamf.BaseURL()))
 	}
 	if m.c.version != "" {
-		parts = append(parts, st.App.Subtle.Render("Jamf Pro "+ops.Clean(strings.SplitN(m.c.version, "-", 2)[0])))
-	}
-	if m.c.deps.ReadOnly {
-		parts = append(parts, st.App.ReadOnly.Render("READ-ONLY"))
+		extra = append(extra, st.App.Subtle.Render("Jamf Pro "+ops.Clean(strings.SplitN(m.c.version, "-", 2)[0])))
 	}
 	if m.c.deps.BasicAuth {
-		parts = append(parts, st.App.Hint.Render("user login: an API client is the least-privilege path"))
+		extra = append(extra, st.App.Hint.Render("user login: an API client is the least-privilege path"))
 	}
 	crumbs := make([]string, len(m.stack))
 	for i, s := range m.stack {
 		crumbs[i] = s.title()
 	}
-	line := strings.Join(parts, " ") + "  " + st.App.Bold.Render(strings.Join(crumbs, " › "))
-	return ansiTruncate(line, m.c.width)
+	trail := strings.Join(crumbs, " › ")
+	for len(extra) > 0 && lipgloss.Width(profile+" "+strings.Join(extra, " ")+"  "+trail) > m.c.width {
+		extra = extra[:len(extra)-1]
+	}
+	left := strings.Join(append([]string{profile}, extra...), " ") + "  "
+	room := m.c.width - lipgloss.Width(left)
+	// Still too long: keep the last crumbs that fit.
+	for i := 1; i < len(crumbs) && ansi.StringWidth(trail) > room; i++ {
+		trail = "… › " + strings.Join(crumbs[i:], " › ")
+	}
+	return ansiTruncate(left+st.App.Bold.Render(trail), m.c.width)
 }
 
 func (m Model) footer() string {
@@ -402,12 +416,30 @@ func (m Model) footer() string {
 	status := ""
 	switch {
 	case m.status != "" && m.statusErr:
-		status = st.App.Error.Render(ansiTruncate(m.status, m.c.width-2))
+		status = st.App.Error.Render(wrapLines(m.status, m.c.width-2, 2))
 	case m.status != "":
-		status = st.App.Info.Render(ansiTruncate(m.status, m.c.width))
+		status = st.App.Info.Render(wrapLines(m.status, m.c.width, 2))
 	}
 	h := helpKeys{screen: m.top(), global: m.keys}
-	return status + "\n" + m.help.View(h)
+	if m.help.ShowAll {
+		lines := strings.Split(m.help.View(h), "\n")
+		for i, l := range lines {
+			lines[i] = ansiTruncate(l, m.c.width)
+		}
+		return status + "\n" + strings.Join(lines, "\n")
+	}
+	return status + "\n" + m.shortHelp(h)
+}
+
+// shortHelp is the one-line help, cut to the width so that "? help" stays
+// on screen (bubbles' help does not always cut a line that is just too long).
+func (m Model) shortHelp(h helpKeys) string {
+	line := m.help.ShortHelpView(h.ShortHelp())
+	if lipgloss.Width(line) <= m.c.width {
+		return line
+	}
+	more := m.help.ShortHelpView([]key.Binding{m.keys.Help})
+	return ansiTruncate(m.help.ShortHelpView(h.ShortHelp()[:len(h.ShortHelp())-2]), m.c.width-lipgloss.Width(more)-3) + " • " + more
 }
 
 // helpKeys joins a screen's keys with the global ones for the help view.

@@ -254,7 +254,7 @@ func TestQuitWithRunningJobAsks(t *testing.T) {
 	f := newFixture(t, jamftest.Options{}, "", "")
 	tm := heldJobFlow(t, f)
 	sendKeys(tm, "R")
-	waitText(t, tm, "is running in this session")
+	waitText(t, tm, "is running here")
 	sendKeys(tm, "q")
 	waitText(t, tm, "jamfops mass resume")
 	sendKeys(tm, "enter")

@@ -73,8 +73,7 @@ type jobsModel struct {
 
 func newJobsModel(c *common, focus string) jobsModel {
 	m := jobsModel{c: c, sc: c.newScope(), keys: defaultJobsKeyMap(), selected: focus, bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
-	m.list = newTable([]column{{title: "JOB", width: 22}, {title: "ACTION", width: 20}, {title: "TARGET", width: 0}, {title: "SENT", width: 7, right: true},
-		{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 0}})
+	m.list = newTable(jobsColumns(120))
 	m.results = newTable([]column{{title: "DEVICE", width: 0}, {title: "SERIAL", width: 12}, {title: "STATE", width: 10}, {title: "REASON", width: 0}})
 	m.filter = newFilterBox("filter results by name, serial or state")
 	return m
@@ -127,8 +126,10 @@ func (m *jobsModel) rebuild() {
 				state = e.Note
 			case j.paused:
 				state = "paused"
-			case e.Kind == mass.EvHold || e.Kind == mass.EvWaiting:
-				state = e.Note
+			case e.Kind == mass.EvHold:
+				state = "held" // the note is shown under the list
+			case e.Kind == mass.EvWaiting:
+				state = "waiting"
 			}
 			return []string{id, j.plan.Action.String(), ops.Clean(j.plan.Label), formatCount(e.Sent), formatCount(e.Failed), formatCount(e.Pending), ops.Clean(state)}[col]
 		}
@@ -314,7 +315,19 @@ func (m jobsModel) export() tea.Cmd {
 	}
 }
 
+// jobsColumns fits the job list to the width: on a narrow terminal the
+// action is cut and the state keeps a fixed width, so it stays readable.
+func jobsColumns(w int) []column {
+	if w >= 100 {
+		return []column{{title: "JOB", width: 22}, {title: "ACTION", width: 20}, {title: "TARGET", width: 0}, {title: "SENT", width: 7, right: true},
+			{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 0}}
+	}
+	return []column{{title: "JOB", width: 22}, {title: "ACTION", width: 12}, {title: "TARGET", width: 0}, {title: "SENT", width: 6, right: true},
+		{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 12}}
+}
+
 func (m *jobsModel) setSize(w, h int) {
+	m.list.cols = jobsColumns(w)
 	m.list.setSize(w, max(4, h/3))
 	m.results.setSize(w, max(4, h-h/3-10))
 	m.bar.SetWidth(min(70, w-20))
@@ -351,7 +364,7 @@ func (m jobsModel) View() string {
 	}
 	j := m.current()
 	if j == nil {
-		b.WriteString(st.App.Subtle.Render("  "+m.diskHint()) + "\n")
+		b.WriteString(st.App.Subtle.Render(indent(wrapLines(m.diskHint(), m.c.width-4, 2), "  ")) + "\n")
 	} else {
 		e := j.last
 		b.WriteString(fmt.Sprintf("\n  %s to %s · stage %d of %d\n", st.App.Bold.Render(j.plan.Action.String()), ops.Clean(j.plan.Label), e.Stage+1, max(1, e.Stages)))

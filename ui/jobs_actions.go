@@ -87,18 +87,18 @@ func (m jobsModel) jobKey(msg tea.KeyPressMsg) (jobsModel, tea.Cmd, bool) {
 		case s.ended != "":
 			return m, reportInfo("Job %s has ended (%s): nothing to pause.", s.id, s.ended), true
 		}
-		return m, reportInfo("Job %s is not running in this session: R resumes it.", s.id), true
+		return m, reportInfo("Job %s is not running here: R resumes it.", s.id), true
 	case key.Matches(msg, k.GoAhead):
 		switch {
 		case s.running && j.last.Kind == mass.EvHold:
 			j.runner.GoAhead()
 			return m, reportInfo("Go-ahead given: the next stage starts."), true
 		case s.running:
-			return m, reportInfo("Job %s is not held: g gives the go-ahead only when a stage waits for one.", s.id), true
+			return m, reportInfo("Job %s is not held: g works when a stage waits for a go-ahead.", s.id), true
 		case s.ended != "":
 			return m, reportInfo("Job %s is not held: it has ended (%s).", s.id, s.ended), true
 		case s.heldDisk:
-			return m, reportInfo("Job %s is held but not running in this session: R resumes it, then g goes ahead.", s.id), true
+			return m, reportInfo("Job %s is held, not running here: R resumes it, then g.", s.id), true
 		}
 		return m, reportInfo("Job %s is not held: it was interrupted; R resumes it.", s.id), true
 	case key.Matches(msg, k.Cancel):
@@ -121,7 +121,7 @@ func (m jobsModel) jobKey(msg tea.KeyPressMsg) (jobsModel, tea.Cmd, bool) {
 	}
 	switch {
 	case s.running:
-		return m, reportInfo("Job %s is running in this session: p pauses it, C cancels it; R resumes only interrupted jobs.", s.id), true
+		return m, reportInfo("Job %s is running here: p pauses it, C cancels it.", s.id), true
 	case s.ended != "":
 		return m, reportInfo("Job %s has ended (%s): nothing to resume.", s.id, s.ended), true
 	case s.disk == nil:
@@ -185,7 +185,7 @@ func (m jobsModel) diskHint() string {
 	case s.ended != "":
 		return "Ended (" + s.ended + "): d shows per-device results, e exports them."
 	case s.heldDisk:
-		return "Held, not running in this session: R resumes it (then g goes ahead), C discards it, d shows per-device results."
+		return "Held, not running here: R resumes it (then g), C discards it, d per-device results."
 	}
-	return "Interrupted, not running in this session: R resumes it, C discards it, d shows per-device results."
+	return "Interrupted: R resumes it, C discards it, d shows per-device results."
 }

@@ -283,7 +283,7 @@ func (m planModel) handleConfirm(msg tea.KeyPressMsg) (planModel, tea.Cmd) {
 		if msg.String() != "y" {
 			return m, reportInfo("Cancelled: nothing was sent.")
 		}
-		return m, startJob(m.c.deps.Ctx, m.c, m.plan)
+		return m.start()
 	}
 	switch msg.String() {
 	case "esc":
@@ -306,11 +306,20 @@ func (m planModel) handleConfirm(msg tea.KeyPressMsg) (planModel, tea.Cmd) {
 		if v != m.c.deps.Profile {
 			return m, reportInfo("Cancelled: the profile name did not match; nothing was sent.")
 		}
-		return m, startJob(m.c.deps.Ctx, m.c, m.plan)
+		return m.start()
 	}
 	var cmd tea.Cmd
 	m.answer, cmd = m.answer.Update(msg)
 	return m, cmd
+}
+
+// start starts the confirmed plan as a job. The plan is used up: coming
+// back to this screen, S asks for a new preflight (a new job) rather than
+// starting the same one twice.
+func (m planModel) start() (planModel, tea.Cmd) {
+	p := m.plan
+	m.plan, m.pf = nil, nil
+	return m, startJob(m.c.deps.Ctx, m.c, p)
 }
 
 func (m *planModel) setSize(w, h int) { m.input.SetWidth(min(40, w-40)); m.answer.SetWidth(30) }
@@ -321,21 +330,11 @@ func (m planModel) View() string {
 	st := &m.c.styles
 	var b strings.Builder
 	b.WriteString(st.App.Title.Render("Plan a mass action") + st.App.Subtle.Render(fmt.Sprintf(" · %s devices of %s", formatCount(len(m.devices)), ops.Clean(m.label))) + "\n\n")
-	for i, f := range m.fields {
-		val := f.value
-		if val == "" {
-			val = "—"
-		}
-		if i == m.cursor && m.editing {
-			val = m.input.View()
-		}
-		line := fmt.Sprintf("%-36s %s", f.label, val)
-		if i == m.cursor {
-			line = st.Table.Selected.Render(fit(line, min(m.c.width-4, 70), false)) + " " + st.App.Subtle.Render(f.help)
-		}
-		b.WriteString("  " + line + "\n")
+	// While a start is being confirmed, the question replaces the form so
+	// that it is on screen even on a small terminal.
+	if m.confirm == 0 {
+		b.WriteString(m.formView())
 	}
-	b.WriteString("\n")
 	switch {
 	case m.loading:
 		b.WriteString("  Preflight: resolving targets, skip rules and privileges…\n")
@@ -371,6 +370,29 @@ func (m planModel) View() string {
 		}
 		b.WriteString(st.App.Box.Render(st.App.Title.Render(what) + "\n" + m.answer.View() + "\n" + st.App.Subtle.Render("esc cancels")))
 	}
+	return b.String()
+}
+
+// formView renders the fields, the selected one highlighted with its help.
+func (m planModel) formView() string {
+	st := &m.c.styles
+	var b strings.Builder
+	for i, f := range m.fields {
+		val := f.value
+		if val == "" {
+			val = "—"
+		}
+		if i == m.cursor && m.editing {
+			val = m.input.View()
+		}
+		line := fmt.Sprintf("%-36s %s", f.label, val)
+		if i == m.cursor {
+			hl := min(m.c.width-4, 56)
+			line = st.Table.Selected.Render(fit(line, hl, false)) + " " + st.App.Subtle.Render(fit(f.help, max(0, m.c.width-hl-4), false))
+		}
+		b.WriteString("  " + line + "\n")
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 
