@@ -434,12 +434,22 @@ func (m Model) footer() string {
 // shortHelp is the one-line help, cut to the width so that "? help" stays
 // on screen (bubbles' help does not always cut a line that is just too long).
 func (m Model) shortHelp(h helpKeys) string {
-	line := m.help.ShortHelpView(h.ShortHelp())
-	if lipgloss.Width(line) <= m.c.width {
+	full := m.help
+	full.SetWidth(0) // uncut, to know whether it fits
+	if line := full.ShortHelpView(h.ShortHelp()); lipgloss.Width(line) <= m.c.width {
 		return line
 	}
-	more := m.help.ShortHelpView([]key.Binding{m.keys.Help})
-	return ansiTruncate(m.help.ShortHelpView(h.ShortHelp()[:len(h.ShortHelp())-2]), m.c.width-lipgloss.Width(more)-3) + " • " + more
+	// Drop keys from the end (the screen's first keys matter most) until
+	// the line fits with "? help", which lists them all.
+	keys := h.ShortHelp()
+	keys = keys[:len(keys)-2] // help and quit
+	more := full.ShortHelpView([]key.Binding{m.keys.Help})
+	for ; len(keys) > 0; keys = keys[:len(keys)-1] {
+		if line := full.ShortHelpView(keys) + " • " + more; lipgloss.Width(line) <= m.c.width {
+			return line
+		}
+	}
+	return ansiTruncate(more, m.c.width)
 }
 
 // helpKeys joins a screen's keys with the global ones for the help view.

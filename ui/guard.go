@@ -55,7 +55,7 @@ func (m Model) askQuit() (tea.Model, tea.Cmd) {
 	m.quitAsk = &confirmation{
 		title: "Quit while " + what + " running?",
 		lines: []string{
-			"The job will be interrupted: nothing more is sent, and answers in flight may be lost (a resume checks those devices before sending again).",
+			"The job will be interrupted: nothing more is sent, and requests in flight may end without an answer (the journal marks those devices unknown).",
 			"Resume it later with: " + resume + "   (or R in :jobs)",
 		},
 		onYes: func() tea.Msg { return quitConfirmedMsg{} },

@@ -271,3 +271,17 @@ func TestQuitWithRunningJobAsks(t *testing.T) {
 		t.Fatalf("the job should stay resumable: %+v %v", jobs, err)
 	}
 }
+
+// A job planned for another server is refused at R, before any question.
+func TestResumeRefusesAnotherServer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{Computers: 20, MobileDevices: 5}, "", "")
+	other := newFixture(t, jamftest.Options{Computers: 20, MobileDevices: 5}, "", "")
+	savedJob(t, other, "blank-push")
+	f.deps.JobsDir = other.deps.JobsDir
+	m := openJobs(t, f.deps)
+	m = press(t, m, "R")
+	if topOf(m).(jobsModel).ask != nil || !strings.Contains(status(m), "not this server") {
+		t.Fatalf("R on another server's job: ask %v, status %q", topOf(m).(jobsModel).ask != nil, status(m))
+	}
+}

@@ -347,7 +347,7 @@ func progressValue(e mass.Event) float64 {
 
 func (m jobsModel) View() string {
 	st := &m.c.styles
-	top := st.App.Title.Render("Mass-action jobs") + st.App.Subtle.Render(fmt.Sprintf("  %d jobs   %s", len(m.ids), m.list.position()))
+	top := st.App.Title.Render("Mass-action jobs") + st.App.Subtle.Render(fmt.Sprintf("  %s   %s", plural(len(m.ids), "job"), m.list.position()))
 	if m.err != nil {
 		return top + "\n\n  " + st.App.Error.Render("Could not list jobs") + " " + humanError(m.err)
 	}
@@ -373,8 +373,8 @@ func (m jobsModel) View() string {
 		if j.plan.Knobs.BacklogLimit > 0 {
 			backlog = fmt.Sprintf("~%d pending (limit %d)", e.Backlog, j.plan.Knobs.BacklogLimit)
 		}
-		eta := "—"
-		if d := j.eta(); d > 0 {
+		eta := "—" // unknown while a stage is watched, held or paused
+		if d := j.eta(); d > 0 && !j.paused && e.Kind != mass.EvWaiting && e.Kind != mass.EvHold {
 			eta = d.Round(time.Second).String()
 		}
 		b.WriteString(fmt.Sprintf("  sent %s · failed %s · skipped %s · cancelled %s · pending %s · ETA %s\n",

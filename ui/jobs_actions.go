@@ -134,6 +134,9 @@ func (m jobsModel) jobKey(msg tea.KeyPressMsg) (jobsModel, tea.Cmd, bool) {
 // devices left and the profile typed for destructive commands, y otherwise.
 func (m jobsModel) askResume(d mass.JobInfo) (jobsModel, tea.Cmd, bool) {
 	m.selected = d.Plan.ID
+	if err := notHere(m.c.deps, d.Plan); err != nil {
+		return m, reportError(fmt.Errorf("%w: it cannot be resumed here (C discards it)", err)), true
+	}
 	c := d.State.Counts()
 	left := c[mass.StatePending] + c[mass.StateUnknown]
 	req := resumeRequestMsg{id: d.Plan.ID, path: d.Path}
@@ -141,7 +144,7 @@ func (m jobsModel) askResume(d mass.JobInfo) (jobsModel, tea.Cmd, bool) {
 	title := fmt.Sprintf("Resume %s to %s devices?", d.Plan.Action, formatCount(left))
 	lines := []string{
 		fmt.Sprintf("Job %s · %s · %s", d.Plan.ID, ops.Clean(d.Plan.Label), ops.Clean(d.Status)),
-		fmt.Sprintf("%s sent and %s failed before; devices whose answer was lost (%s) are checked before anything is sent again.",
+		fmt.Sprintf("Before: %s sent, %s failed, %s with no recorded answer.",
 			formatCount(c[mass.StateSent]), formatCount(c[mass.StateFailed]), formatCount(c[mass.StateUnknown])),
 		"Server: " + ops.Clean(d.Plan.Server),
 	}

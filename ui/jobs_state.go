@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
 )
 
@@ -106,19 +107,29 @@ func resumeFrom(ctx context.Context, deps Deps, path string) jobStartedMsg {
 		j.Close()
 		return jobStartedMsg{err: fmt.Errorf("job %s already ended: %s", p.ID, st.Ended)}
 	}
-	server := deps.Jamf.BaseURL()
+	if err := notHere(deps, p); err != nil {
+		j.Close()
+		return jobStartedMsg{err: err}
+	}
+	return jobStartedMsg{job: launch(ctx, deps, j, p, st)}
+}
+
+// notHere says why a job cannot run on this console's server, or nil.
+func notHere(deps Deps, p *mass.Plan) error {
+	server := ""
+	if deps.Jamf != nil {
+		server = deps.Jamf.BaseURL()
+	}
 	if p.Action.Kind == mass.KindRisk {
 		if deps.JSC == nil {
-			j.Close()
-			return jobStartedMsg{err: fmt.Errorf("job %s changes JSC risk, and JSC is not configured", p.ID)}
+			return fmt.Errorf("job %s changes JSC risk, and JSC is not configured", p.ID)
 		}
 		server = deps.JSC.BaseURL()
 	}
 	if strings.TrimSuffix(p.Server, "/") != strings.TrimSuffix(server, "/") {
-		j.Close()
-		return jobStartedMsg{err: fmt.Errorf("job %s was planned for %s, not this server", p.ID, p.Server)}
+		return fmt.Errorf("job %s was planned for %s, not this server (%s)", p.ID, ops.Clean(p.Server), server)
 	}
-	return jobStartedMsg{job: launch(ctx, deps, j, p, st)}
+	return nil
 }
 
 // unfinishedJobs tells the user, at start, of jobs a crash or a hold left.
