@@ -285,3 +285,36 @@ func TestResumeRefusesAnotherServer(t *testing.T) {
 		t.Fatalf("R on another server's job: ask %v, status %q", topOf(m).(jobsModel).ask != nil, status(m))
 	}
 }
+
+// ctrl+c during a JSC risk change asks too (q belongs to the change's dialogue).
+func TestQuitDuringRiskChangeAsks(t *testing.T) {
+	t.Parallel()
+	f, _ := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 120, 40)
+	mm := m.(Model)
+	r := topOf(m).(riskModel)
+	r.stage = riskRunning // as run() leaves it while the change's job runs
+	mm.stack[len(mm.stack)-1] = r
+	m2, cmd := mm.Update(keyMsg("ctrl+c"))
+	if cmd != nil || m2.(Model).quitAsk == nil || !strings.Contains(screenText(m2, f.srv), "will be interrupted") {
+		t.Fatalf("ctrl+c during a risk change did not ask:\n%s", screenText(m2, f.srv))
+	}
+}
+
+// A profile switch is refused while a job of this profile runs: its
+// screen and events would be lost with the old console.
+func TestProfileSwitchRefusedWhileJobRuns(t *testing.T) {
+	t.Parallel()
+	a := newFixture(t, jamftest.Options{Computers: 20, MobileDevices: 5}, "", "")
+	switched := false
+	a.deps.Switch = func(string) (Deps, error) { switched = true; return a.deps, nil }
+	p := savedJob(t, a, "blank-push")
+	m := start(t, a.deps, 120, 40)
+	m.(Model).c.jobs[p.ID] = &liveJob{plan: p}
+	m = press(t, m, ":")
+	m = typeText(t, m, "profile lab")
+	m = press(t, m, "enter")
+	if switched || !strings.Contains(status(m), "is running on this profile") {
+		t.Fatalf("switched %v, status %q", switched, status(m))
+	}
+}
