@@ -27,7 +27,9 @@ func TestGuardGoldenViews(t *testing.T) {
 			}
 			// Starting a plan: the question replaces the form.
 			m := start(t, f.deps, size[0], size[1])
-			m = press(t, m, "enter", "M", "P", "S")
+			m = press(t, m, "enter")
+			t.Run("members", func(t *testing.T) { golden.RequireEqual(t, view(m)) })
+			m = press(t, m, "M", "P", "S")
 			t.Run("plan-confirm", func(t *testing.T) { golden.RequireEqual(t, view(m)) })
 			m = press(t, m, "esc")
 			// :jobs with the interrupted job, then R and C on it.

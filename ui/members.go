@@ -80,8 +80,8 @@ type membersModel struct {
 }
 
 func membersColumns() []column {
-	return []column{{title: "NAME", width: 0}, {title: "SERIAL", width: 12}, {title: "MODEL", width: 0}, {title: "OS", width: 13},
-		{title: "USER", width: 16}, {title: "CHECK-IN", width: 8, right: true}, {title: "PENDING", width: 7, right: true}, {title: "FAILED", width: 6, right: true}}
+	return []column{{title: "NAME", width: 0}, {title: "SERIAL", width: 12}, {title: "MODEL", width: 0, drop: 2}, {title: "OS", width: 13},
+		{title: "USER", width: 16, drop: 1}, {title: "CHECK-IN", width: 8, right: true}, {title: "PENDING", width: 7, right: true}, {title: "FAILED", width: 6, right: true}}
 }
 
 func newMembersModel(c *common, g ops.GroupSummary) membersModel {
