@@ -318,3 +318,16 @@ func TestProfileSwitchRefusedWhileJobRuns(t *testing.T) {
 		t.Fatalf("switched %v, status %q", switched, status(m))
 	}
 }
+
+// With no job at all, the job keys say so rather than nothing.
+func TestJobKeysWithNoJob(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{Computers: 20, MobileDevices: 5}, "", "")
+	m := openJobs(t, f.deps)
+	for _, k := range []string{"R", "C", "g", "p", "d", "e"} {
+		m = press(t, m, k)
+		if !strings.Contains(status(m), "No job selected") {
+			t.Fatalf("%s with no job: %q", k, status(m))
+		}
+	}
+}

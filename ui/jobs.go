@@ -250,6 +250,8 @@ func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 			return nm, cmd
 		}
 		switch {
+		case key.Matches(msg, m.keys.Results, m.keys.Export) && m.list.selectedID() == "":
+			return m, reportInfo("No job selected.")
 		case key.Matches(msg, m.keys.Results):
 			m.showRes = !m.showRes
 			if m.showRes {
