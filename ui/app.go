@@ -323,6 +323,9 @@ func (m Model) switchProfile(name string) (tea.Model, tea.Cmd) {
 	if deps.Switch == nil {
 		deps.Switch = m.c.deps.Switch
 	}
+	if deps.DiscardJob == nil {
+		deps.DiscardJob = m.c.deps.DiscardJob
+	}
 	for _, s := range m.stack {
 		s.owner().end() // the old profile's loads stop
 	}
