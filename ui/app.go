@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/ops"
@@ -27,13 +29,22 @@ type Model struct {
 	paletteOn bool
 	quitting  bool
 	initCmd   tea.Cmd
+	// quitAsk is the question asked before quitting interrupts a job.
+	quitAsk *confirmation
+	// starting holds the IDs of jobs whose resume is on its way, so a
+	// second R cannot start a second runner.
+	starting map[string]bool
 }
 
 // New builds the console for deps.
-func New(deps Deps) Model {
-	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}}
+func New(deps Deps) Model { return newModel(deps, &tagSource{}) }
+
+// newModel builds the console drawing screen and request tags from tags,
+// which a profile switch carries over.
+func newModel(deps Deps, tags *tagSource) Model {
+	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}, tags: tags}
 	c.styles = newStyles(true, deps.Accent)
-	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New()}
+	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New(), starting: map[string]bool{}}
 	m.palette = newInput(": ", "groups · queue · log · profile NAME · risk · jobs · quit")
 	m.palette.SetSuggestions(paletteCommands())
 	m.palette.ShowSuggestions = true
@@ -91,7 +102,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		m.status, m.statusErr = msg.text, msg.isErr
 		return m, nil
+	case resumeRequestMsg:
+		return m.requestResume(msg)
+	case discardRequestMsg:
+		return m.requestDiscard(msg)
+	case jobDiscardedMsg:
+		return m.discarded(msg)
+	case quitConfirmedMsg:
+		m.quitting = true
+		return m, tea.Quit
 	case jobStartedMsg:
+		delete(m.starting, msg.id)
 		if msg.err != nil {
 			return m, reportError(msg.err)
 		}
@@ -112,9 +133,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case navigateMsg:
 		return m.open(msg)
 	case backMsg:
-		if len(m.stack) > 1 {
-			m.stack = m.stack[:len(m.stack)-1]
-		}
+		m.popTo(len(m.stack) - 1)
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
@@ -123,7 +142,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stack[len(m.stack)-1] = s
 		return m, cmd
 	}
-	// Async results go to every screen; each keeps only its own (request tags).
+	if a, ok := msg.(addressed); ok {
+		return m.deliver(a)
+	}
+	// Other messages (spinner ticks) go to every screen; each keeps its own.
 	var cmds []tea.Cmd
 	for i, s := range m.stack {
 		ns, cmd := s.step(msg)
@@ -135,9 +157,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	m.status, m.statusErr = "", false // any key clears the status line
+	if cmd, ok := answerAsk(&m.quitAsk, msg); ok {
+		return m, cmd
+	}
 	if msg.String() == "ctrl+c" {
-		m.quitting = true
-		return m, tea.Quit
+		return m.askQuit()
 	}
 	if m.paletteOn {
 		switch msg.String() {
@@ -159,8 +183,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if !m.top().capturing() {
 		switch {
 		case key.Matches(msg, m.keys.Quit):
-			m.quitting = true
-			return m, tea.Quit
+			return m.askQuit()
 		case key.Matches(msg, m.keys.Help):
 			m.help.ShowAll = !m.help.ShowAll
 			return m, nil
@@ -174,7 +197,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.stack[len(m.stack)-1] = s
 			return m, cmd
 		case key.Matches(msg, m.keys.Back) && len(m.stack) > 1 && !hasFilter(m.top()):
-			m.stack = m.stack[:len(m.stack)-1]
+			m.popTo(len(m.stack) - 1)
 			return m, nil
 		}
 	}
@@ -203,7 +226,7 @@ func (m Model) open(msg navigateMsg) (tea.Model, tea.Cmd) {
 	var s screen
 	switch msg.to {
 	case screenGroups:
-		m.stack = m.stack[:1]
+		m.popTo(1)
 		return m, nil
 	case screenMembers:
 		s = newMembersModel(m.c, *msg.group)
@@ -271,8 +294,7 @@ func (m Model) runPalette(line string) (tea.Model, tea.Cmd) {
 		m.help.ShowAll = true
 		return m, nil
 	case "quit", "q!":
-		m.quitting = true
-		return m, tea.Quit
+		return m.askQuit()
 	}
 	return m, reportError(fmt.Errorf("unknown command %q (try: %s)", word, strings.Join(paletteCommands(), ", ")))
 }
@@ -288,6 +310,9 @@ func (m Model) switchProfile(name string) (tea.Model, tea.Cmd) {
 	if m.c.deps.Switch == nil {
 		return m, reportError(fmt.Errorf("profiles cannot be switched in this session"))
 	}
+	if ids := m.runningJobs(); len(ids) > 0 {
+		return m, reportError(fmt.Errorf("job %s is running on this profile: wait for it to end, or cancel it in :jobs, before switching", strings.Join(ids, ", ")))
+	}
 	deps, err := m.c.deps.Switch(name)
 	if err != nil {
 		return m, reportError(err)
@@ -298,7 +323,13 @@ func (m Model) switchProfile(name string) (tea.Model, tea.Cmd) {
 	if deps.Switch == nil {
 		deps.Switch = m.c.deps.Switch
 	}
-	nm := New(deps)
+	if deps.DiscardJob == nil {
+		deps.DiscardJob = m.c.deps.DiscardJob
+	}
+	for _, s := range m.stack {
+		s.owner().end() // the old profile's loads stop
+	}
+	nm := newModel(deps, m.c.tags)
 	nm.c.width, nm.c.height, nm.c.isDark = m.c.width, m.c.height, m.c.isDark
 	nm.c.styles = newStyles(m.c.isDark, deps.Accent)
 	nm.help.SetWidth(m.c.width)
@@ -325,7 +356,11 @@ func (m Model) render() string {
 	footer := m.footer()
 	// The full help takes lines from the bottom of the body.
 	bodyH := max(1, min(m.bodyHeight(), m.c.height-1-strings.Count(footer, "\n")-1))
-	body := fitHeight(m.top().View(), bodyH)
+	view := m.top().View()
+	if m.quitAsk != nil {
+		view = m.quitAsk.View(&m.c.styles, m.c.width)
+	}
+	body := fitHeight(view, bodyH)
 	return m.header() + "\n" + body + "\n" + footer
 }
 
@@ -343,25 +378,37 @@ func fitHeight(s string, h int) string {
 
 func (m Model) header() string {
 	st := &m.c.styles
-	parts := []string{st.App.HeaderAccent.Render("jamfops · " + ops.Clean(m.c.deps.Profile))}
+	profile := st.App.HeaderAccent.Render("jamfops · " + ops.Clean(m.c.deps.Profile))
+	if m.c.deps.ReadOnly {
+		profile += " " + st.App.ReadOnly.Render("READ-ONLY")
+	}
+	// Optional parts, dropped last first when the line is too narrow for
+	// them and the breadcrumbs: the breadcrumbs say where you are.
+	var extra []string
 	if m.c.deps.Jamf != nil {
-		parts = append(parts, st.App.Subtle.Render(m.c.deps.Jamf.BaseURL()))
+		extra = append(extra, st.App.Subtle.Render(m.c.deps.Jamf.BaseURL()))
 	}
 	if m.c.version != "" {
-		parts = append(parts, st.App.Subtle.Render("Jamf Pro "+ops.Clean(strings.SplitN(m.c.version, "-", 2)[0])))
-	}
-	if m.c.deps.ReadOnly {
-		parts = append(parts, st.App.ReadOnly.Render("READ-ONLY"))
+		extra = append(extra, st.App.Subtle.Render("Jamf Pro "+ops.Clean(strings.SplitN(m.c.version, "-", 2)[0])))
 	}
 	if m.c.deps.BasicAuth {
-		parts = append(parts, st.App.Hint.Render("user login: an API client is the least-privilege path"))
+		extra = append(extra, st.App.Hint.Render("user login: an API client is the least-privilege path"))
 	}
 	crumbs := make([]string, len(m.stack))
 	for i, s := range m.stack {
 		crumbs[i] = s.title()
 	}
-	line := strings.Join(parts, " ") + "  " + st.App.Bold.Render(strings.Join(crumbs, " › "))
-	return ansiTruncate(line, m.c.width)
+	trail := strings.Join(crumbs, " › ")
+	for len(extra) > 0 && lipgloss.Width(profile+" "+strings.Join(extra, " ")+"  "+trail) > m.c.width {
+		extra = extra[:len(extra)-1]
+	}
+	left := strings.Join(append([]string{profile}, extra...), " ") + "  "
+	room := m.c.width - lipgloss.Width(left)
+	// Still too long: keep the last crumbs that fit.
+	for i := 1; i < len(crumbs) && ansi.StringWidth(trail) > room; i++ {
+		trail = "… › " + strings.Join(crumbs[i:], " › ")
+	}
+	return ansiTruncate(left+st.App.Bold.Render(trail), m.c.width)
 }
 
 func (m Model) footer() string {
@@ -372,12 +419,40 @@ func (m Model) footer() string {
 	status := ""
 	switch {
 	case m.status != "" && m.statusErr:
-		status = st.App.Error.Render(ansiTruncate(m.status, m.c.width-2))
+		status = st.App.Error.Render(wrapLines(m.status, m.c.width-2, 2))
 	case m.status != "":
-		status = st.App.Info.Render(ansiTruncate(m.status, m.c.width))
+		status = st.App.Info.Render(wrapLines(m.status, m.c.width, 2))
 	}
 	h := helpKeys{screen: m.top(), global: m.keys}
-	return status + "\n" + m.help.View(h)
+	if m.help.ShowAll {
+		lines := strings.Split(m.help.View(h), "\n")
+		for i, l := range lines {
+			lines[i] = ansiTruncate(l, m.c.width)
+		}
+		return status + "\n" + strings.Join(lines, "\n")
+	}
+	return status + "\n" + m.shortHelp(h)
+}
+
+// shortHelp is the one-line help, cut to the width so that "? help" stays
+// on screen (bubbles' help does not always cut a line that is just too long).
+func (m Model) shortHelp(h helpKeys) string {
+	full := m.help
+	full.SetWidth(0) // uncut, to know whether it fits
+	if line := full.ShortHelpView(h.ShortHelp()); lipgloss.Width(line) <= m.c.width {
+		return line
+	}
+	// Drop keys from the end (the screen's first keys matter most) until
+	// the line fits with "? help", which lists them all.
+	keys := h.ShortHelp()
+	keys = keys[:len(keys)-2] // help and quit
+	more := full.ShortHelpView([]key.Binding{m.keys.Help})
+	for ; len(keys) > 0; keys = keys[:len(keys)-1] {
+		if line := full.ShortHelpView(keys) + " • " + more; lipgloss.Width(line) <= m.c.width {
+			return line
+		}
+	}
+	return ansiTruncate(more, m.c.width)
 }
 
 // helpKeys joins a screen's keys with the global ones for the help view.

@@ -11,7 +11,8 @@ import (
 )
 
 type auditLoadedMsg struct {
-	req     int
+	req     uint64
+	from    uint64
 	entries []ops.AuditEntry
 	bad     int
 	err     error
@@ -27,25 +28,26 @@ type auditModel struct {
 	table   table
 	filter  filterBox
 	err     error
-	req     int
+	req     uint64
+	sc      scope
 }
 
 func newAuditModel(c *common) auditModel {
-	m := auditModel{c: c, keys: defaultListKeyMap()}
+	m := auditModel{c: c, sc: c.newScope(), keys: defaultListKeyMap()}
 	m.filter = newFilterBox("filter by action, device, credential or reason")
 	m.table = newTable([]column{{title: "TIME (UTC)", width: 16}, {title: "ACTION", width: 16}, {title: "DEVICES", width: 7, right: true}, {title: "FAILED", width: 6, right: true}, {title: "BY", width: 20}, {title: "SERVER", width: 14}, {title: "REASON / FIRST TARGET", width: 0}})
 	return m
 }
 
 func (m *auditModel) load() tea.Cmd {
-	m.req++
-	req, log := m.req, m.c.deps.Audit
+	m.req = m.c.nextTag()
+	req, from, log := m.req, m.sc.id, m.c.deps.Audit
 	return func() tea.Msg {
 		if log == nil {
-			return auditLoadedMsg{req: req}
+			return auditLoadedMsg{req: req, from: from}
 		}
 		entries, bad, err := log.Read()
-		return auditLoadedMsg{req: req, entries: entries, bad: bad, err: err}
+		return auditLoadedMsg{req: req, from: from, entries: entries, bad: bad, err: err}
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 
 // bigMembers builds a members screen holding n devices, as after a load.
 func bigMembers(n int) membersModel {
-	c := &common{styles: newStyles(true, ""), deps: Deps{Now: func() time.Time { return t0 }}, width: 160, height: 45}
+	c := &common{styles: newStyles(true, ""), deps: Deps{Now: func() time.Time { return t0 }}, width: 160, height: 45, tags: &tagSource{}}
 	m := newMembersModel(c, ops.GroupSummary{ID: "1", Name: "All Managed Clients", Kind: jamf.PlatformComputer, Smart: true, MemberCount: n})
 	devs := make([]ops.Device, n)
 	for i := range devs {

@@ -41,6 +41,9 @@ type Deps struct {
 	// Profiles lists profile names for :profile; Switch opens one.
 	Profiles []string
 	Switch   func(name string) (Deps, error)
+	// DiscardJob deletes an interrupted job from dir (C in :jobs). Nil
+	// removes its journal file, dir/ID.jsonl.
+	DiscardJob func(dir, id string) error
 }
 
 // common is shared by every screen: dependencies, styles and what the
@@ -55,6 +58,8 @@ type common struct {
 	height  int
 	// jobs are the mass actions started in this session, by job ID.
 	jobs map[string]*liveJob
+	// tags numbers screens and loads; the root owns it (see tagSource).
+	tags *tagSource
 }
 
 func (c *common) now() time.Time {

@@ -12,6 +12,9 @@ type confirmation struct {
 	title string
 	lines []string
 	onYes tea.Cmd
+	// onNo is reported when the question is declined ("" for the usual
+	// "nothing was changed").
+	onNo string
 }
 
 // handle consumes a key; it returns the command to run and whether the
@@ -19,6 +22,9 @@ type confirmation struct {
 func (c *confirmation) handle(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "y" {
 		return c.onYes
+	}
+	if c.onNo != "" {
+		return reportInfo("%s", c.onNo)
 	}
 	return reportInfo("Cancelled: nothing was changed.")
 }

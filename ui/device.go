@@ -15,7 +15,8 @@ import (
 )
 
 type deviceCommandsMsg struct {
-	req     int
+	req     uint64
+	from    uint64
 	entries []ops.CommandEntry
 	src     ops.CommandSources
 	err     error
@@ -23,7 +24,8 @@ type deviceCommandsMsg struct {
 
 // deviceRiskMsg is the device's JSC risk (found false when JSC does not know it).
 type deviceRiskMsg struct {
-	req    int
+	req    uint64
+	from   uint64
 	device jsc.Device
 	found  bool
 	source string
@@ -31,6 +33,7 @@ type deviceRiskMsg struct {
 }
 
 type flushDoneMsg struct {
+	from   uint64
 	count  int
 	status jamf.FlushStatus
 	err    error
@@ -72,7 +75,8 @@ type deviceModel struct {
 	table    table
 	loading  bool
 	err      error
-	req      int
+	req      uint64
+	sc       scope
 	spin     spinner.Model
 	choosing bool // waiting for which statuses to flush
 	ask      *confirmation
@@ -80,25 +84,25 @@ type deviceModel struct {
 }
 
 func newDeviceModel(c *common, d ops.Device) deviceModel {
-	m := deviceModel{c: c, keys: defaultDeviceKeyMap(), device: d, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	m := deviceModel{c: c, sc: c.newScope(), keys: defaultDeviceKeyMap(), device: d, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	m.table = newTable([]column{{title: "STATUS", width: 9}, {title: "COMMAND", width: 28}, {title: "ISSUED", width: 16}, {title: "LAST PUSH", width: 16}, {title: "DONE", width: 16}, {title: "AGE", width: 5, right: true}, {title: "ERROR", width: 0}})
 	return m
 }
 
 func (m *deviceModel) load() tea.Cmd {
-	m.req++
+	m.req = m.c.nextTag()
 	m.loading, m.err = true, nil
-	req, client, ctx, d := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.device
+	req, from, client, ctx, d := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.device
 	cmds := []tea.Cmd{m.spin.Tick, func() tea.Msg {
 		entries, src, err := ops.DeviceCommands(ctx, client, d)
-		return deviceCommandsMsg{req: req, entries: entries, src: src, err: err}
+		return deviceCommandsMsg{req: req, from: from, entries: entries, src: src, err: err}
 	}}
 	if rc := m.c.deps.JSC; rc != nil && d.UDID != "" {
 		audit := m.c.deps.Audit
 		cmds = append(cmds, func() tea.Msg {
 			list, err := rc.ListDevices(ctx, &jsc.ListOptions{ExternalID: strings.ToLower(d.UDID)})
 			if err != nil || len(list) == 0 {
-				return deviceRiskMsg{req: req, err: err}
+				return deviceRiskMsg{req: req, from: from, err: err}
 			}
 			source := "—"
 			if audit != nil {
@@ -106,7 +110,7 @@ func (m *deviceModel) load() tea.Cmd {
 					source = ops.RiskSource(ops.RiskDevice{JSC: list[0]}, ops.LastRiskChanges(entries))
 				}
 			}
-			return deviceRiskMsg{req: req, device: list[0], found: true, source: source}
+			return deviceRiskMsg{req: req, from: from, device: list[0], found: true, source: source}
 		})
 	}
 	return tea.Batch(cmds...)
@@ -237,13 +241,13 @@ func (m deviceModel) Update(msg tea.Msg) (deviceModel, tea.Cmd) {
 			if why := m.c.writeBlocked(jamf.PrivViewMDMCommands); why != "" {
 				return m, reportError(fmt.Errorf("blank push is not available: %s", why))
 			}
-			actor, ctx, targets := m.c.actor(), m.c.deps.Ctx, []ops.Device{m.device}
+			actor, ctx, targets, from := m.c.actor(), m.c.deps.Ctx, []ops.Device{m.device}, m.sc.id
 			m.ask = &confirmation{
 				title: "Send a blank push to 1 device?",
 				lines: []string{describeTargets(targets)},
 				onYes: func() tea.Msg {
 					ok, failed, err := actor.BlankPush(ctx, targets)
-					return blankPushDoneMsg{ok: ok, failed: failed, err: err}
+					return blankPushDoneMsg{from: from, ok: ok, failed: failed, err: err}
 				},
 			}
 			return m, nil
@@ -267,13 +271,13 @@ func (m deviceModel) confirmFlush(status jamf.FlushStatus) (deviceModel, tea.Cmd
 	}
 	lines := []string{describeTargets([]ops.Device{m.device}), "Jamf removes every command of that status; single commands cannot be cancelled."}
 	lines = append(lines, previewLines(preview)...)
-	actor, ctx, targets := m.c.actor(), m.c.deps.Ctx, []ops.Device{m.device}
+	actor, ctx, targets, from := m.c.actor(), m.c.deps.Ctx, []ops.Device{m.device}, m.sc.id
 	m.ask = &confirmation{
 		title: fmt.Sprintf("Flush %d %s commands from 1 device?", total, strings.ToLower(strings.ReplaceAll(string(status), "+", " and "))),
 		lines: lines,
 		onYes: func() tea.Msg {
 			err := actor.Flush(ctx, targets, status, preview)
-			return flushDoneMsg{count: total, status: status, err: err}
+			return flushDoneMsg{from: from, count: total, status: status, err: err}
 		},
 	}
 	return m, nil

@@ -17,13 +17,15 @@ import (
 )
 
 type groupsLoadedMsg struct {
-	req    int
+	req    uint64
+	from   uint64
 	groups []ops.GroupSummary
 	err    error
 }
 
 type criteriaLoadedMsg struct {
-	req      int
+	req      uint64
+	from     uint64
 	criteria map[string]string // kind/id → summary
 }
 
@@ -57,12 +59,13 @@ type groupsModel struct {
 	desc     bool
 	loading  bool
 	err      error
-	req      int
+	req      uint64
+	sc       scope
 	spin     spinner.Model
 }
 
 func newGroupsModel(c *common) groupsModel {
-	m := groupsModel{c: c, keys: defaultGroupsKeyMap(), tab: jamf.PlatformComputer, sortCol: 2, criteria: map[string]string{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	m := groupsModel{c: c, sc: c.newScope(), keys: defaultGroupsKeyMap(), tab: jamf.PlatformComputer, sortCol: 2, criteria: map[string]string{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	m.filter = newFilterBox("filter by name or criteria")
 	m.table = newTable([]column{{title: "TYPE", width: 6}, {title: "MEMBERS", width: 8, right: true}, {title: "NAME", width: 0}, {title: "CRITERIA", width: 0}})
 	return m
@@ -74,17 +77,17 @@ func (m groupsModel) Init() tea.Cmd { return nil }
 
 // load starts fetching the groups.
 func (m *groupsModel) load() tea.Cmd {
-	m.req++
+	m.req = m.c.nextTag()
 	m.loading, m.err = true, nil
-	req, client, ctx := m.req, m.c.deps.Jamf, m.c.deps.Ctx
+	req, from, client, ctx := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		groups, _, err := client.Groups.List(ctx, nil)
-		return groupsLoadedMsg{req: req, groups: ops.Summarise(groups), err: err}
+		return groupsLoadedMsg{req: req, from: from, groups: ops.Summarise(groups), err: err}
 	})
 }
 
 // loadCriteria fetches smart-group criteria within the client's limit.
-func loadCriteria(ctx context.Context, client *jamf.Client, req int, groups []ops.GroupSummary) tea.Cmd {
+func loadCriteria(ctx context.Context, client *jamf.Client, req, from uint64, groups []ops.GroupSummary) tea.Cmd {
 	return func() tea.Msg {
 		var mu sync.Mutex
 		out := map[string]string{}
@@ -111,7 +114,7 @@ func loadCriteria(ctx context.Context, client *jamf.Client, req int, groups []op
 			})
 		}
 		_ = g.Wait()
-		return criteriaLoadedMsg{req: req, criteria: out}
+		return criteriaLoadedMsg{req: req, from: from, criteria: out}
 	}
 }
 
@@ -218,7 +221,7 @@ func (m groupsModel) Update(msg tea.Msg) (groupsModel, tea.Cmd) {
 		}
 		m.groups = msg.groups
 		m.rebuild()
-		return m, loadCriteria(m.c.deps.Ctx, m.c.deps.Jamf, m.req, m.groups)
+		return m, loadCriteria(m.sc.ctx, m.c.deps.Jamf, m.req, m.sc.id, m.groups)
 	case criteriaLoadedMsg:
 		if msg.req == m.req {
 			m.criteria = msg.criteria

@@ -18,13 +18,15 @@ import (
 )
 
 type jobsListedMsg struct {
-	req  int
+	req  uint64
+	from uint64
 	jobs []mass.JobInfo
 	err  error
 }
 
 type jobDetailMsg struct {
-	req   int
+	req   uint64
+	from  uint64
 	id    string
 	plan  *mass.Plan
 	state *mass.State
@@ -40,11 +42,11 @@ type jobsKeyMap struct {
 func defaultJobsKeyMap() jobsKeyMap {
 	return jobsKeyMap{
 		Pause:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
-		Cancel:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "cancel job")),
+		Cancel:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "cancel/discard")),
 		GoAhead: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go ahead")),
 		Export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV+JSON")),
 		Results: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "per-device results")),
-		Resume:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume interrupted job")),
+		Resume:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume")),
 		list:    defaultListKeyMap(),
 	}
 }
@@ -62,32 +64,33 @@ type jobsModel struct {
 	detail   *jobDetailMsg
 	showRes  bool
 	bar      progress.Model
-	req      int
+	req      uint64
+	sc       scope
 	err      error
 	ask      *confirmation
+	typed    *typedAsk
 }
 
 func newJobsModel(c *common, focus string) jobsModel {
-	m := jobsModel{c: c, keys: defaultJobsKeyMap(), selected: focus, bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
-	m.list = newTable([]column{{title: "JOB", width: 22}, {title: "ACTION", width: 20}, {title: "TARGET", width: 0}, {title: "SENT", width: 7, right: true},
-		{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 0}})
+	m := jobsModel{c: c, sc: c.newScope(), keys: defaultJobsKeyMap(), selected: focus, bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
+	m.list = newTable(jobsColumns(120))
 	m.results = newTable([]column{{title: "DEVICE", width: 0}, {title: "SERIAL", width: 12}, {title: "STATE", width: 10}, {title: "REASON", width: 0}})
 	m.filter = newFilterBox("filter results by name, serial or state")
 	return m
 }
 
 func (m *jobsModel) load() tea.Cmd {
-	m.req++
-	req, dir := m.req, m.c.deps.JobsDir
+	m.req = m.c.nextTag()
+	req, from, dir := m.req, m.sc.id, m.c.deps.JobsDir
 	return func() tea.Msg {
 		if dir == "" {
 			var err error
 			if dir, err = mass.JobsDir(); err != nil {
-				return jobsListedMsg{req: req, err: err}
+				return jobsListedMsg{req: req, from: from, err: err}
 			}
 		}
 		jobs, err := mass.ListJobs(dir)
-		return jobsListedMsg{req: req, jobs: jobs, err: err}
+		return jobsListedMsg{req: req, from: from, jobs: jobs, err: err}
 	}
 }
 
@@ -123,8 +126,10 @@ func (m *jobsModel) rebuild() {
 				state = e.Note
 			case j.paused:
 				state = "paused"
-			case e.Kind == mass.EvHold || e.Kind == mass.EvWaiting:
-				state = e.Note
+			case e.Kind == mass.EvHold:
+				state = "held" // the note is shown under the list
+			case e.Kind == mass.EvWaiting:
+				state = "waiting"
 			}
 			return []string{id, j.plan.Action.String(), ops.Clean(j.plan.Label), formatCount(e.Sent), formatCount(e.Failed), formatCount(e.Pending), ops.Clean(state)}[col]
 		}
@@ -157,8 +162,8 @@ func (m *jobsModel) loadDetail() tea.Cmd {
 	if id == "" {
 		return nil
 	}
-	m.req++
-	req, dir := m.req, m.c.deps.JobsDir
+	m.req = m.c.nextTag()
+	req, from, dir := m.req, m.sc.id, m.c.deps.JobsDir
 	path := ""
 	if j := m.c.jobs[id]; j != nil {
 		path = j.journal.Path()
@@ -171,7 +176,7 @@ func (m *jobsModel) loadDetail() tea.Cmd {
 			path = dir + "/" + id + ".jsonl"
 		}
 		p, st, err := mass.ReadJournal(path)
-		return jobDetailMsg{req: req, id: id, plan: p, state: st, err: err}
+		return jobDetailMsg{req: req, from: from, id: id, plan: p, state: st, err: err}
 	}
 }
 
@@ -203,7 +208,7 @@ func (m *jobsModel) rebuildResults() {
 	}, func(r int) string { return d.plan.Targets[view[r]].Device.ID })
 }
 
-func (m jobsModel) capturing() bool { return m.filter.editing || m.ask != nil }
+func (m jobsModel) capturing() bool { return m.filter.editing || m.ask != nil || m.typed != nil }
 
 func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -225,32 +230,28 @@ func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 			m.rebuildResults()
 		}
 		return m, nil
+	case jobDiscardedMsg:
+		if msg.err == nil {
+			m.detail = nil
+			return m, m.load()
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		if cmd, ok := answerAsk(&m.ask, msg); ok {
+			return m, cmd
+		}
+		if cmd, ok := answerTyped(&m.typed, msg); ok {
 			return m, cmd
 		}
 		if cmd, ok := m.filter.edit(msg, m.rebuildResults); ok {
 			return m, cmd
 		}
-		j := m.current()
+		if nm, cmd, ok := m.jobKey(msg); ok {
+			return nm, cmd
+		}
 		switch {
-		case key.Matches(msg, m.keys.Pause) && j != nil && !j.ended:
-			if j.paused {
-				j.runner.Resume()
-			} else {
-				j.runner.Pause()
-			}
-			j.paused = !j.paused
-			m.rebuild()
-			return m, reportInfo("Job %s %s.", j.plan.ID, map[bool]string{true: "paused: requests in flight finish, nothing new is sent", false: "resumed"}[j.paused])
-		case key.Matches(msg, m.keys.GoAhead) && j != nil && j.last.Kind == mass.EvHold:
-			j.runner.GoAhead()
-			return m, reportInfo("Go-ahead given: the next stage starts.")
-		case key.Matches(msg, m.keys.Cancel) && j != nil && !j.ended:
-			runner := j.runner
-			m.ask = &confirmation{title: fmt.Sprintf("Cancel job %s?", j.plan.ID), lines: []string{"Requests in flight finish; nothing more is sent. Devices not yet sent to are marked cancelled."},
-				onYes: func() tea.Msg { runner.Cancel(); return statusMsg{text: "Cancelling: waiting for requests in flight."} }}
-			return m, nil
+		case key.Matches(msg, m.keys.Results, m.keys.Export) && m.list.selectedID() == "":
+			return m, reportInfo("No job selected.")
 		case key.Matches(msg, m.keys.Results):
 			m.showRes = !m.showRes
 			if m.showRes {
@@ -259,17 +260,6 @@ func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, m.keys.Export):
 			return m, m.export()
-		case key.Matches(msg, m.keys.Resume) && j == nil:
-			if why := m.c.writeBlocked(); why != "" {
-				return m, reportError(fmt.Errorf("resuming is not available: %s", why))
-			}
-			for _, d := range m.disk {
-				if d.Plan.ID == m.list.selectedID() {
-					m.selected = d.Plan.ID
-					return m, resumeJob(m.c.deps.Ctx, m.c, d.Path)
-				}
-			}
-			return m, nil
 		case key.Matches(msg, m.keys.list.Filter) && m.showRes:
 			return m, m.filter.start()
 		}
@@ -327,7 +317,19 @@ func (m jobsModel) export() tea.Cmd {
 	}
 }
 
+// jobsColumns fits the job list to the width: on a narrow terminal the
+// action is cut and the state keeps a fixed width, so it stays readable.
+func jobsColumns(w int) []column {
+	if w >= 100 {
+		return []column{{title: "JOB", width: 22}, {title: "ACTION", width: 20}, {title: "TARGET", width: 0}, {title: "SENT", width: 7, right: true},
+			{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 0}}
+	}
+	return []column{{title: "JOB", width: 22}, {title: "ACTION", width: 12}, {title: "TARGET", width: 0}, {title: "SENT", width: 6, right: true},
+		{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 12}}
+}
+
 func (m *jobsModel) setSize(w, h int) {
+	m.list.cols = jobsColumns(w)
 	m.list.setSize(w, max(4, h/3))
 	m.results.setSize(w, max(4, h-h/3-10))
 	m.bar.SetWidth(min(70, w-20))
@@ -347,7 +349,7 @@ func progressValue(e mass.Event) float64 {
 
 func (m jobsModel) View() string {
 	st := &m.c.styles
-	top := st.App.Title.Render("Mass-action jobs") + st.App.Subtle.Render(fmt.Sprintf("  %d jobs   %s", len(m.ids), m.list.position()))
+	top := st.App.Title.Render("Mass-action jobs") + st.App.Subtle.Render(fmt.Sprintf("  %s   %s", plural(len(m.ids), "job"), m.list.position()))
 	if m.err != nil {
 		return top + "\n\n  " + st.App.Error.Render("Could not list jobs") + " " + humanError(m.err)
 	}
@@ -359,9 +361,12 @@ func (m jobsModel) View() string {
 	if m.ask != nil {
 		return b.String() + m.ask.View(st, m.c.width)
 	}
+	if m.typed != nil {
+		return b.String() + m.typed.View(st, m.c.width)
+	}
 	j := m.current()
 	if j == nil {
-		b.WriteString(st.App.Subtle.Render("  Not running in this session: d shows per-device results; jamfops mass resume JOB continues an interrupted job.") + "\n")
+		b.WriteString(st.App.Subtle.Render(indent(wrapLines(m.diskHint(), m.c.width-4, 2), "  ")) + "\n")
 	} else {
 		e := j.last
 		b.WriteString(fmt.Sprintf("\n  %s to %s · stage %d of %d\n", st.App.Bold.Render(j.plan.Action.String()), ops.Clean(j.plan.Label), e.Stage+1, max(1, e.Stages)))
@@ -370,8 +375,8 @@ func (m jobsModel) View() string {
 		if j.plan.Knobs.BacklogLimit > 0 {
 			backlog = fmt.Sprintf("~%d pending (limit %d)", e.Backlog, j.plan.Knobs.BacklogLimit)
 		}
-		eta := "—"
-		if d := j.eta(); d > 0 {
+		eta := "—" // unknown while a stage is watched, held or paused
+		if d := j.eta(); d > 0 && !j.paused && e.Kind != mass.EvWaiting && e.Kind != mass.EvHold {
 			eta = d.Round(time.Second).String()
 		}
 		b.WriteString(fmt.Sprintf("  sent %s · failed %s · skipped %s · cancelled %s · pending %s · ETA %s\n",

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
 )
 
@@ -34,6 +35,7 @@ type jobEventMsg struct {
 
 // jobStartedMsg registers a started job with the root.
 type jobStartedMsg struct {
+	id  string
 	job *liveJob
 	err error
 }
@@ -59,13 +61,13 @@ func startJob(ctx context.Context, c *common, p *mass.Plan) tea.Cmd {
 		}
 		j, err := mass.CreateJournal(dir, p)
 		if err != nil {
-			return jobStartedMsg{err: err}
+			return jobStartedMsg{id: p.ID, err: err}
 		}
 		_, st, err := mass.ReadJournal(j.Path())
 		if err != nil {
-			return jobStartedMsg{err: err}
+			return jobStartedMsg{id: p.ID, err: err}
 		}
-		return jobStartedMsg{job: launch(ctx, deps, j, p, st)}
+		return jobStartedMsg{id: p.ID, job: launch(ctx, deps, j, p, st)}
 	}
 }
 
@@ -86,31 +88,48 @@ func launch(ctx context.Context, deps Deps, j *mass.Journal, p *mass.Plan, st *m
 }
 
 // resumeJob reopens an interrupted or held job from its journal.
-func resumeJob(ctx context.Context, c *common, path string) tea.Cmd {
+func resumeJob(ctx context.Context, c *common, id, path string) tea.Cmd {
 	deps := c.deps
 	return func() tea.Msg {
-		j, p, st, err := mass.OpenJournal(path)
-		if err != nil {
-			return jobStartedMsg{err: err}
-		}
-		if st.Ended != "" {
-			j.Close()
-			return jobStartedMsg{err: fmt.Errorf("job %s already ended: %s", p.ID, st.Ended)}
-		}
-		server := deps.Jamf.BaseURL()
-		if p.Action.Kind == mass.KindRisk {
-			if deps.JSC == nil {
-				j.Close()
-				return jobStartedMsg{err: fmt.Errorf("job %s changes JSC risk, and JSC is not configured", p.ID)}
-			}
-			server = deps.JSC.BaseURL()
-		}
-		if strings.TrimSuffix(p.Server, "/") != strings.TrimSuffix(server, "/") {
-			j.Close()
-			return jobStartedMsg{err: fmt.Errorf("job %s was planned for %s, not this server", p.ID, p.Server)}
-		}
-		return jobStartedMsg{job: launch(ctx, deps, j, p, st)}
+		msg := resumeFrom(ctx, deps, path)
+		msg.id = id
+		return msg
 	}
+}
+
+// resumeFrom opens a journal and launches its runner.
+func resumeFrom(ctx context.Context, deps Deps, path string) jobStartedMsg {
+	j, p, st, err := mass.OpenJournal(path)
+	if err != nil {
+		return jobStartedMsg{err: err}
+	}
+	if st.Ended != "" {
+		j.Close()
+		return jobStartedMsg{err: fmt.Errorf("job %s already ended: %s", p.ID, st.Ended)}
+	}
+	if err := notHere(deps, p); err != nil {
+		j.Close()
+		return jobStartedMsg{err: err}
+	}
+	return jobStartedMsg{job: launch(ctx, deps, j, p, st)}
+}
+
+// notHere says why a job cannot run on this console's server, or nil.
+func notHere(deps Deps, p *mass.Plan) error {
+	server := ""
+	if deps.Jamf != nil {
+		server = deps.Jamf.BaseURL()
+	}
+	if p.Action.Kind == mass.KindRisk {
+		if deps.JSC == nil {
+			return fmt.Errorf("job %s changes JSC risk, and JSC is not configured", p.ID)
+		}
+		server = deps.JSC.BaseURL()
+	}
+	if strings.TrimSuffix(p.Server, "/") != strings.TrimSuffix(server, "/") {
+		return fmt.Errorf("job %s was planned for %s, not this server (%s)", p.ID, ops.Clean(p.Server), server)
+	}
+	return nil
 }
 
 // unfinishedJobs tells the user, at start, of jobs a crash or a hold left.

@@ -154,7 +154,7 @@ func TestConsoleResumesAnInterruptedJob(t *testing.T) {
 	}
 	m2 = press(t, m2, ":")
 	m2 = typeText(t, m2, "jobs")
-	m2 = press(t, m2, "enter", "R")
+	m2 = press(t, m2, "enter", "R", "y")
 	if live := topOf(m2).(jobsModel).current(); live == nil || !live.ended || live.last.Sent != 60 {
 		t.Fatalf("resumed job %+v", live)
 	}

@@ -15,19 +15,22 @@ import (
 )
 
 type membersLoadedMsg struct {
-	req     int
+	req     uint64
+	from    uint64
 	devices []ops.Device
 	err     error
 }
 
 // countsMsg carries each member's pending and failed command counts.
 type countsMsg struct {
-	req     int
+	req     uint64
+	from    uint64
 	summary *ops.QueueSummary
 	err     error
 }
 
 type blankPushDoneMsg struct {
+	from       uint64
 	ok, failed int
 	err        error
 }
@@ -70,18 +73,19 @@ type membersModel struct {
 	loading bool
 	counted bool
 	err     error
-	req     int
+	req     uint64
+	sc      scope
 	spin    spinner.Model
 	ask     *confirmation
 }
 
 func membersColumns() []column {
-	return []column{{title: "NAME", width: 0}, {title: "SERIAL", width: 12}, {title: "MODEL", width: 0}, {title: "OS", width: 13},
-		{title: "USER", width: 16}, {title: "CHECK-IN", width: 8, right: true}, {title: "PENDING", width: 7, right: true}, {title: "FAILED", width: 6, right: true}}
+	return []column{{title: "NAME", width: 0}, {title: "SERIAL", width: 12}, {title: "MODEL", width: 0, drop: 2}, {title: "OS", width: 13},
+		{title: "USER", width: 16, drop: 1}, {title: "CHECK-IN", width: 8, right: true}, {title: "PENDING", width: 7, right: true}, {title: "FAILED", width: 6, right: true}}
 }
 
 func newMembersModel(c *common, g ops.GroupSummary) membersModel {
-	m := membersModel{c: c, keys: defaultMembersKeyMap(), group: g, marks: map[string]bool{}, counts: map[string][2]int{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	m := membersModel{c: c, sc: c.newScope(), keys: defaultMembersKeyMap(), group: g, marks: map[string]bool{}, counts: map[string][2]int{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	m.filter = newFilterBox("filter by name, serial, model, OS or user")
 	m.table = newTable(membersColumns())
 	m.table.marked = func(id string) bool { return m.marks[id] }
@@ -89,23 +93,23 @@ func newMembersModel(c *common, g ops.GroupSummary) membersModel {
 }
 
 func (m *membersModel) load() tea.Cmd {
-	m.req++
+	m.req = m.c.nextTag()
 	m.loading, m.err, m.counted = true, nil, false
-	req, client, ctx, g := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.group
+	req, from, client, ctx, g := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.group
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		devs, err := ops.GroupMembers(ctx, client, g)
-		return membersLoadedMsg{req: req, devices: devs, err: err}
+		return membersLoadedMsg{req: req, from: from, devices: devs, err: err}
 	})
 }
 
 func (m membersModel) loadCounts() tea.Cmd {
-	req, client, ctx, devs, now := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.devices, m.c.now()
+	req, from, client, ctx, devs, now := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.devices, m.c.now()
 	if m.c.privs.Missing(jamf.PrivViewMDMCommands) != nil {
 		return nil
 	}
 	return func() tea.Msg {
 		s, err := ops.AnalyseQueue(ctx, client, devs, now, nil)
-		return countsMsg{req: req, summary: s, err: err}
+		return countsMsg{req: req, from: from, summary: s, err: err}
 	}
 }
 
@@ -299,13 +303,15 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 			if len(targets) == 0 {
 				return m, nil
 			}
-			actor, ctx := m.c.actor(), m.c.deps.Ctx
+			// A write runs on the console's context: leaving the screen
+			// must not abandon it half-way.
+			actor, ctx, from := m.c.actor(), m.c.deps.Ctx, m.sc.id
 			m.ask = &confirmation{
 				title: fmt.Sprintf("Send a blank push to %s devices?", formatCount(len(targets))),
 				lines: []string{describeTargets(targets), "Devices that are online will check in and fetch their pending commands."},
 				onYes: func() tea.Msg {
 					ok, failed, err := actor.BlankPush(ctx, targets)
-					return blankPushDoneMsg{ok: ok, failed: failed, err: err}
+					return blankPushDoneMsg{from: from, ok: ok, failed: failed, err: err}
 				},
 			}
 			return m, nil

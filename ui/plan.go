@@ -16,7 +16,8 @@ import (
 )
 
 type preflightMsg struct {
-	req  int
+	req  uint64
+	from uint64
 	plan *mass.Plan
 	pf   *mass.Preflight
 	err  error
@@ -78,7 +79,8 @@ type planModel struct {
 	plan    *mass.Plan
 	pf      *mass.Preflight
 	err     error
-	req     int
+	req     uint64
+	sc      scope
 	loading bool
 	// confirm: 0 none, 1 y/N, 2 type the count, 3 type the profile name
 	confirm int
@@ -87,7 +89,7 @@ type planModel struct {
 
 func newPlanModel(c *common, devices []ops.Device, label string) planModel {
 	k := mass.DefaultKnobs()
-	m := planModel{c: c, keys: defaultPlanKeyMap(), label: label, devices: devices, input: newInput("", ""), answer: newInput("› ", "")}
+	m := planModel{c: c, sc: c.newScope(), keys: defaultPlanKeyMap(), label: label, devices: devices, input: newInput("", ""), answer: newInput("› ", "")}
 	m.fields = []planField{
 		{"Action", "blank-push", "←/→ to choose"},
 		{"Devices per request", strconv.Itoa(k.BatchSize), "batching several management IDs in one send"},
@@ -181,12 +183,12 @@ func (m *planModel) preflight() tea.Cmd {
 		m.err = err
 		return nil
 	}
-	m.req++
+	m.req = m.c.nextTag()
 	m.loading, m.err, m.plan, m.pf = true, nil, nil, nil
-	req, client, ctx, devs, label, server := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.devices, m.label, m.c.deps.Jamf.BaseURL()
+	req, from, client, ctx, devs, label, server := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.devices, m.label, m.c.deps.Jamf.BaseURL()
 	return func() tea.Msg {
 		p, pf, err := mass.Build(ctx, client, mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs})
-		return preflightMsg{req: req, plan: p, pf: pf, err: err}
+		return preflightMsg{req: req, from: from, plan: p, pf: pf, err: err}
 	}
 }
 
@@ -281,7 +283,7 @@ func (m planModel) handleConfirm(msg tea.KeyPressMsg) (planModel, tea.Cmd) {
 		if msg.String() != "y" {
 			return m, reportInfo("Cancelled: nothing was sent.")
 		}
-		return m, startJob(m.c.deps.Ctx, m.c, m.plan)
+		return m.start()
 	}
 	switch msg.String() {
 	case "esc":
@@ -304,11 +306,20 @@ func (m planModel) handleConfirm(msg tea.KeyPressMsg) (planModel, tea.Cmd) {
 		if v != m.c.deps.Profile {
 			return m, reportInfo("Cancelled: the profile name did not match; nothing was sent.")
 		}
-		return m, startJob(m.c.deps.Ctx, m.c, m.plan)
+		return m.start()
 	}
 	var cmd tea.Cmd
 	m.answer, cmd = m.answer.Update(msg)
 	return m, cmd
+}
+
+// start starts the confirmed plan as a job. The plan is used up: coming
+// back to this screen, S asks for a new preflight (a new job) rather than
+// starting the same one twice.
+func (m planModel) start() (planModel, tea.Cmd) {
+	p := m.plan
+	m.plan, m.pf = nil, nil
+	return m, startJob(m.c.deps.Ctx, m.c, p)
 }
 
 func (m *planModel) setSize(w, h int) { m.input.SetWidth(min(40, w-40)); m.answer.SetWidth(30) }
@@ -319,21 +330,11 @@ func (m planModel) View() string {
 	st := &m.c.styles
 	var b strings.Builder
 	b.WriteString(st.App.Title.Render("Plan a mass action") + st.App.Subtle.Render(fmt.Sprintf(" · %s devices of %s", formatCount(len(m.devices)), ops.Clean(m.label))) + "\n\n")
-	for i, f := range m.fields {
-		val := f.value
-		if val == "" {
-			val = "—"
-		}
-		if i == m.cursor && m.editing {
-			val = m.input.View()
-		}
-		line := fmt.Sprintf("%-36s %s", f.label, val)
-		if i == m.cursor {
-			line = st.Table.Selected.Render(fit(line, min(m.c.width-4, 70), false)) + " " + st.App.Subtle.Render(f.help)
-		}
-		b.WriteString("  " + line + "\n")
+	// While a start is being confirmed, the question replaces the form so
+	// that it is on screen even on a small terminal.
+	if m.confirm == 0 {
+		b.WriteString(m.formView())
 	}
-	b.WriteString("\n")
 	switch {
 	case m.loading:
 		b.WriteString("  Preflight: resolving targets, skip rules and privileges…\n")
@@ -369,6 +370,29 @@ func (m planModel) View() string {
 		}
 		b.WriteString(st.App.Box.Render(st.App.Title.Render(what) + "\n" + m.answer.View() + "\n" + st.App.Subtle.Render("esc cancels")))
 	}
+	return b.String()
+}
+
+// formView renders the fields, the selected one highlighted with its help.
+func (m planModel) formView() string {
+	st := &m.c.styles
+	var b strings.Builder
+	for i, f := range m.fields {
+		val := f.value
+		if val == "" {
+			val = "—"
+		}
+		if i == m.cursor && m.editing {
+			val = m.input.View()
+		}
+		line := fmt.Sprintf("%-36s %s", f.label, val)
+		if i == m.cursor {
+			hl := min(m.c.width-4, 56)
+			line = st.Table.Selected.Render(fit(line, hl, false)) + " " + st.App.Subtle.Render(fit(f.help, max(0, m.c.width-hl-4), false))
+		}
+		b.WriteString("  " + line + "\n")
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 

@@ -13,7 +13,8 @@ import (
 
 // queueEvent is what the background analysis sends: progress, then a result.
 type queueEvent struct {
-	req         int
+	req         uint64
+	from        uint64
 	done, total int
 	devices     []ops.Device
 	summary     *ops.QueueSummary
@@ -56,13 +57,14 @@ type queueModel struct {
 	bar     progress.Model
 	loading bool
 	err     error
-	req     int
+	req     uint64
+	sc      scope
 	ch      chan queueEvent
 	ask     *confirmation
 }
 
 func newQueueModel(c *common, group *ops.GroupSummary, devices []ops.Device, label string) queueModel {
-	m := queueModel{c: c, keys: defaultQueueKeyMap(), group: group, devices: devices, label: label, bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
+	m := queueModel{c: c, sc: c.newScope(), keys: defaultQueueKeyMap(), group: group, devices: devices, label: label, bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
 	if group != nil {
 		m.label = "group " + group.Name
 	}
@@ -76,23 +78,23 @@ func newQueueModel(c *common, group *ops.GroupSummary, devices []ops.Device, lab
 }
 
 func (m *queueModel) load() tea.Cmd {
-	m.req++
+	m.req = m.c.nextTag()
 	m.loading, m.err, m.done, m.total = true, nil, 0, 0
 	ch := make(chan queueEvent, 1)
 	m.ch = ch
-	req, client, ctx, group, devices, now := m.req, m.c.deps.Jamf, m.c.deps.Ctx, m.group, m.devices, m.c.now()
+	req, from, client, ctx, group, devices, now := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.group, m.devices, m.c.now()
 	go func() {
 		if group != nil {
 			var err error
 			devices, err = ops.GroupMembers(ctx, client, *group)
 			if err != nil {
-				ch <- queueEvent{req: req, err: err, final: true}
+				ch <- queueEvent{req: req, from: from, err: err, final: true}
 				return
 			}
 		}
 		s, err := ops.AnalyseQueue(ctx, client, devices, now, func(done, total int) {
 			select { // coalesce: drop progress the screen has not read yet
-			case ch <- queueEvent{req: req, done: done, total: total}:
+			case ch <- queueEvent{req: req, from: from, done: done, total: total}:
 			default:
 			}
 		})
@@ -101,7 +103,7 @@ func (m *queueModel) load() tea.Cmd {
 		case <-ch:
 		default:
 		}
-		ch <- queueEvent{req: req, devices: devices, summary: s, err: err, final: true}
+		ch <- queueEvent{req: req, from: from, devices: devices, summary: s, err: err, final: true}
 	}()
 	return waitQueue(ch)
 }
@@ -226,13 +228,13 @@ func (m queueModel) confirmFlushFailed() (queueModel, tea.Cmd) {
 		return m, reportInfo("Nothing to flush: no failed commands here.")
 	}
 	lines := append([]string{describeTargets(targets), "Jamf Pro re-sends what still applies (profiles) after failed commands are cleared."}, previewLines(preview)...)
-	actor, ctx := m.c.actor(), m.c.deps.Ctx
+	actor, ctx, from := m.c.actor(), m.c.deps.Ctx, m.sc.id
 	m.ask = &confirmation{
 		title: fmt.Sprintf("Flush %s failed commands from %s devices of %s?", formatCount(total), formatCount(len(targets)), ops.Clean(m.label)),
 		lines: lines,
 		onYes: func() tea.Msg {
 			err := actor.Flush(ctx, targets, jamf.FlushFailed, preview)
-			return flushDoneMsg{count: total, status: jamf.FlushFailed, err: err}
+			return flushDoneMsg{from: from, count: total, status: jamf.FlushFailed, err: err}
 		},
 	}
 	return m, nil
@@ -256,13 +258,13 @@ func (m queueModel) confirmBlankPush() (queueModel, tea.Cmd) {
 	if len(targets) == 0 {
 		return m, reportInfo("No device here has pending commands.")
 	}
-	actor, ctx := m.c.actor(), m.c.deps.Ctx
+	actor, ctx, from := m.c.actor(), m.c.deps.Ctx, m.sc.id
 	m.ask = &confirmation{
 		title: fmt.Sprintf("Blank push %s devices with pending commands?", formatCount(len(targets))),
 		lines: []string{describeTargets(targets), fmt.Sprintf("%s of them have not checked in for a day and will likely not answer.", formatCount(offline))},
 		onYes: func() tea.Msg {
 			ok, failed, err := actor.BlankPush(ctx, targets)
-			return blankPushDoneMsg{ok: ok, failed: failed, err: err}
+			return blankPushDoneMsg{from: from, ok: ok, failed: failed, err: err}
 		},
 	}
 	return m, nil

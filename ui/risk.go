@@ -18,7 +18,8 @@ import (
 )
 
 type riskLoadedMsg struct {
-	req   int
+	req   uint64
+	from  uint64
 	fleet []ops.RiskDevice
 	last  map[string]ops.AuditEntry
 	err   error
@@ -26,7 +27,8 @@ type riskLoadedMsg struct {
 
 // riskPatchMsg carries fresh records of the devices a change touched.
 type riskPatchMsg struct {
-	req     int
+	req     uint64
+	from    uint64
 	devices []jsc.Device
 	last    map[string]ops.AuditEntry
 	err     error
@@ -34,6 +36,7 @@ type riskPatchMsg struct {
 
 // riskEvent reports a bulk change's progress, then its outcome.
 type riskEvent struct {
+	from        uint64
 	done, total int
 	outcomes    []ops.RiskOutcome
 	err         error
@@ -97,7 +100,8 @@ type riskModel struct {
 	desc    bool
 	loading bool
 	err     error
-	req     int
+	req     uint64
+	sc      scope
 	spin    spinner.Model
 
 	stage   riskStage
@@ -113,7 +117,7 @@ type riskModel struct {
 }
 
 func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
-	m := riskModel{c: c, keys: defaultRiskKeyMap(), marks: map[string]bool{}, changed: map[string]bool{}, label: label,
+	m := riskModel{c: c, sc: c.newScope(), keys: defaultRiskKeyMap(), marks: map[string]bool{}, changed: map[string]bool{}, label: label,
 		spin: spinner.New(spinner.WithSpinner(spinner.Dot)), bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
 	if scope != nil {
 		m.scope = map[string]bool{}
@@ -133,9 +137,9 @@ func (m *riskModel) load() tea.Cmd {
 	if m.c.deps.JSC == nil {
 		return nil
 	}
-	m.req++
+	m.req = m.c.nextTag()
 	m.loading, m.err = true, nil
-	req, rc, jc, ctx, audit := m.req, m.c.deps.JSC, m.c.deps.Jamf, m.c.deps.Ctx, m.c.deps.Audit
+	req, from, rc, jc, ctx, audit := m.req, m.sc.id, m.c.deps.JSC, m.c.deps.Jamf, m.sc.ctx, m.c.deps.Audit
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		fleet, err := ops.LoadRiskFleet(ctx, rc, jc)
 		var last map[string]ops.AuditEntry
@@ -144,7 +148,7 @@ func (m *riskModel) load() tea.Cmd {
 				last = ops.LastRiskChanges(entries)
 			}
 		}
-		return riskLoadedMsg{req: req, fleet: fleet, last: last, err: err}
+		return riskLoadedMsg{req: req, from: from, fleet: fleet, last: last, err: err}
 	})
 }
 
@@ -155,19 +159,19 @@ func (m *riskModel) refreshAfter(outcomes []ops.RiskOutcome) tea.Cmd {
 	if len(outcomes) == 0 || len(outcomes) >= pages {
 		return m.load()
 	}
-	m.req++
+	m.req = m.c.nextTag()
 	m.loading = true
 	ids := make([]string, len(outcomes))
 	for i, o := range outcomes {
 		ids[i] = o.Device.JSC.ID
 	}
-	req, rc, ctx, audit := m.req, m.c.deps.JSC, m.c.deps.Ctx, m.c.deps.Audit
+	req, from, rc, ctx, audit := m.req, m.sc.id, m.c.deps.JSC, m.sc.ctx, m.c.deps.Audit
 	return func() tea.Msg {
 		var out []jsc.Device
 		for _, id := range ids {
 			list, err := rc.ListDevices(ctx, &jsc.ListOptions{ID: id})
 			if err != nil {
-				return riskPatchMsg{req: req, err: err}
+				return riskPatchMsg{req: req, from: from, err: err}
 			}
 			out = append(out, list...)
 		}
@@ -175,7 +179,7 @@ func (m *riskModel) refreshAfter(outcomes []ops.RiskOutcome) tea.Cmd {
 		if entries, _, err := audit.Read(); err == nil {
 			last = ops.LastRiskChanges(entries)
 		}
-		return riskPatchMsg{req: req, devices: out, last: last}
+		return riskPatchMsg{req: req, from: from, devices: out, last: last}
 	}
 }
 
@@ -494,14 +498,14 @@ func (m riskModel) run() (riskModel, tea.Cmd) {
 	m.stage, m.done, m.total = riskRunning, 0, len(m.targets)
 	ch := make(chan riskEvent, 1)
 	m.events = ch
-	deps, targets, action, level, reason := m.c.deps, m.targets, m.action, m.target, m.lastWhy
+	deps, targets, action, level, reason, from := m.c.deps, m.targets, m.action, m.target, m.lastWhy, m.sc.id
 	if action == "reset" {
 		level = ""
 	}
 	go func() {
 		outcomes, err := runRiskJob(deps, targets, level, reason, func(done, total int) {
 			select {
-			case ch <- riskEvent{done: done, total: total}:
+			case ch <- riskEvent{from: from, done: done, total: total}:
 			default:
 			}
 		})
@@ -509,7 +513,7 @@ func (m riskModel) run() (riskModel, tea.Cmd) {
 		case <-ch:
 		default:
 		}
-		ch <- riskEvent{outcomes: outcomes, err: err, final: true}
+		ch <- riskEvent{from: from, outcomes: outcomes, err: err, final: true}
 	}()
 	return m, waitRisk(ch)
 }

@@ -14,6 +14,9 @@ type screen interface {
 	reload() (screen, tea.Cmd)
 	title() string
 	capturing() bool
+	// owner is the screen's identity and lifetime (request routing and
+	// cancellation).
+	owner() scope
 	ShortHelp() []key.Binding
 	FullHelp() [][]key.Binding
 }
@@ -49,3 +52,12 @@ func (m planModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return
 func (m jobsModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
 func (m jobsModel) resize(w, h int) screen             { m.setSize(w, h); return m }
 func (m jobsModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
+
+func (m groupsModel) owner() scope  { return m.sc }
+func (m membersModel) owner() scope { return m.sc }
+func (m deviceModel) owner() scope  { return m.sc }
+func (m queueModel) owner() scope   { return m.sc }
+func (m auditModel) owner() scope   { return m.sc }
+func (m riskModel) owner() scope    { return m.sc }
+func (m planModel) owner() scope    { return m.sc }
+func (m jobsModel) owner() scope    { return m.sc }

@@ -54,7 +54,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	f := newFixture(t, jamftest.Options{}, "", "")
 	m := start(t, f.deps, 120, 40)
 	g := topOf(m).(groupsModel)
-	stale := groupsLoadedMsg{req: g.req - 1, groups: []ops.GroupSummary{{ID: "99", Name: "STALE", Kind: jamf.PlatformComputer}}}
+	stale := groupsLoadedMsg{req: g.req - 1, from: g.sc.id, groups: []ops.GroupSummary{{ID: "99", Name: "STALE", Kind: jamf.PlatformComputer}}}
 	m, _ = m.Update(stale)
 	if strings.Contains(screenText(m, f.srv), "STALE") {
 		t.Fatal("a stale groups result replaced the newer one")
@@ -64,7 +64,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	m = drive(t, m, navigate(navigateMsg{to: screenMembers, group: &grp}))
 	mm := topOf(m).(membersModel)
 	fake := &ops.QueueSummary{Stuck: []ops.DeviceBacklog{{Device: mm.devices[0], Pending: 99}}}
-	m, _ = m.Update(countsMsg{req: mm.req - 1, summary: fake})
+	m, _ = m.Update(countsMsg{req: mm.req - 1, from: mm.sc.id, summary: fake})
 	if topOf(m).(membersModel).counts[mm.devices[0].ID][0] == 99 {
 		t.Fatal("stale counts were applied")
 	}

@@ -14,7 +14,13 @@ type column struct {
 	title string
 	width int
 	right bool
+	// drop > 0 lets a narrow table hide the column, highest drop first,
+	// so that the shared columns keep a readable width.
+	drop int
 }
+
+// minFlex is the narrowest a shared column gets before columns are hidden.
+const minFlex = 14
 
 // table is a scrolling table that renders only its visible rows, so it
 // stays fast with 100,000 of them. Rows come from a function so that no
@@ -129,25 +135,38 @@ func (t table) selectedID() string {
 	return t.id(t.cursor)
 }
 
-// widths shares the table width among the columns.
+// widths shares the table width among the columns; a hidden column gets -1.
 func (t table) widths() []int {
 	w := make([]int, len(t.cols))
-	fixed, flex := 0, 0
-	for i, c := range t.cols {
-		if c.width > 0 {
-			w[i] = c.width
-			fixed += c.width + 1
-		} else {
-			flex++
+	for {
+		fixed, flex, worst := 0, 0, -1
+		for i, c := range t.cols {
+			switch {
+			case w[i] < 0:
+				continue
+			case c.width > 0:
+				w[i] = c.width
+				fixed += c.width + 1
+			default:
+				flex++
+			}
+			if c.drop > 0 && (worst < 0 || c.drop > t.cols[worst].drop) {
+				worst = i
+			}
 		}
-	}
-	avail := t.width - 2 - fixed
-	for i, c := range t.cols {
-		if c.width == 0 {
-			w[i] = max(8, avail/max(1, flex)-1)
+		avail := t.width - 2 - fixed
+		share := avail/max(1, flex) - 1
+		if flex > 0 && share < minFlex && worst >= 0 {
+			w[worst] = -1
+			continue
 		}
+		for i, c := range t.cols {
+			if c.width == 0 && w[i] >= 0 {
+				w[i] = max(8, share)
+			}
+		}
+		return w
 	}
-	return w
 }
 
 func fit(s string, w int, right bool) string {
@@ -169,13 +188,15 @@ func (t table) View(st *Styles) string {
 	w := t.widths()
 	var b strings.Builder
 	b.Grow((t.height + 1) * (t.width + 8))
-	head := make([]string, len(t.cols))
+	head := make([]string, 0, len(t.cols))
 	for i, c := range t.cols {
-		head[i] = fit(c.title, w[i], c.right)
+		if w[i] >= 0 {
+			head = append(head, fit(c.title, w[i], c.right))
+		}
 	}
-	b.WriteString(st.Table.Header.Render("  " + strings.Join(head, " ")))
+	b.WriteString(st.Table.Header.Render(fit("  "+strings.Join(head, " "), t.width, false)))
 	end := min(t.n, t.offset+t.height)
-	cells := make([]string, len(t.cols))
+	cells := make([]string, 0, len(t.cols))
 	for r := t.offset; r < end; r++ {
 		b.WriteByte('\n')
 		marked := t.marked != nil && t.marked(t.id(r))
@@ -187,8 +208,11 @@ func (t table) View(st *Styles) string {
 		if heading := t.spanOf(r); heading != "" {
 			line = prefix + heading
 		} else {
+			cells = cells[:0]
 			for i, c := range t.cols {
-				cells[i] = fit(t.cell(r, i), w[i], c.right)
+				if w[i] >= 0 {
+					cells = append(cells, fit(t.cell(r, i), w[i], c.right))
+				}
 			}
 			line = prefix + strings.Join(cells, " ")
 		}
