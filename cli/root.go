@@ -66,6 +66,8 @@ func newRoot(ctx context.Context, env *Env) *cobra.Command {
 		withGroup("act", newJobsCmd(env)),
 		withGroup("setup", newLoginCmd(ctx, env)),
 		withGroup("setup", newProfilesCmd(env)),
+		withGroup("setup", newDoctorCmd(ctx, env)),
+		withGroup("setup", newSetupCmd(ctx, env)),
 		newVersionCmd(env),
 		newCompletionCmd(root),
 		newManCmd(root, env),
