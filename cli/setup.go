@@ -18,6 +18,8 @@ func newSetupCmd(ctx context.Context, env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "setup",
 		Short: "Set Jamf Pro up for jamfops the least-privilege way",
+		Example: `  jamfops setup roles            prints the recommended API roles and clients
+  jamfops setup roles --apply    creates them (asks first)`,
 	}
 	c.AddCommand(newSetupRolesCmd(ctx, env))
 	return c
