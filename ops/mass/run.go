@@ -253,6 +253,10 @@ func (x *run) runStage(ctx context.Context, stage int) error {
 				wg.Wait()
 				return nil
 			}
+			if x.stopped() { // a batch that just ended may have stopped the job
+				sem.Release(1)
+				break
+			}
 			batch := pend[start:min(len(pend), start+k.BatchSize)]
 			x.mu.Lock()
 			x.batch++
