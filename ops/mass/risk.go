@@ -64,7 +64,7 @@ func BuildRisk(rc *jsc.Client, req RiskRequest) (*Plan, *Preflight, error) {
 }
 
 // sendRisk performs one risk batch and classifies each device's outcome.
-func (x *run) sendRisk(ctx context.Context, ids []string) (outcomes, reasons []string, requestIDs []string) {
+func (x *run) sendRisk(ctx context.Context, stage int, ids []string) (outcomes, reasons []string, requestIDs []string) {
 	var results []jsc.BatchResult
 	if x.p.Action.RiskLevel == "" {
 		results = x.r.JSC.ClearOverride(ctx, ids)
@@ -90,7 +90,7 @@ func (x *run) sendRisk(ctx context.Context, ids []string) (outcomes, reasons []s
 			outcomes[k] = StateSent
 		case errors.As(res.Err, &rl):
 			outcomes[k] = StatePending // refused for load: nothing was done
-			x.r.holdOff(rl.RetryAfter)
+			x.holdOff(stage, rl.RetryAfter)
 		case errors.As(res.Err, &be):
 			outcomes[k], reasons[k] = StateFailed, res.Err.Error()
 			x.mu.Lock()
