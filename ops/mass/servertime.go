@@ -1,7 +1,6 @@
 package mass
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -29,19 +28,12 @@ func (r *Runner) observe(h http.Header) {
 	r.mu.Unlock()
 }
 
-// observeResult learns the server's clock from a call's response or error.
+// observeResult learns the server's clock from a call's successful
+// response. Error answers are not trusted for it: a proxy or load balancer
+// in front of the server may have written them.
 func (r *Runner) observeResult(resp *jamf.Response, err error) {
-	if resp != nil && resp.Response != nil {
+	if err == nil && resp != nil && resp.Response != nil {
 		r.observe(resp.Header)
-		return
-	}
-	var er *jamf.ErrorResponse
-	var rl *jamf.RateLimitError
-	switch {
-	case errors.As(err, &rl) && rl.Response != nil:
-		r.observe(rl.Response.Header)
-	case errors.As(err, &er) && er.Response != nil:
-		r.observe(er.Response.Header)
 	}
 }
 
