@@ -14,6 +14,11 @@ import (
 // KindRisk changes JSC risk: RiskLevel set (MANUAL), or "" to reset.
 const KindRisk = "risk"
 
+// NeedsJSC reports whether running (or resuming) the plan needs a JSC
+// client (Runner.JSC) rather than a Jamf Pro one (Runner.Client): risk
+// jobs. Plan.Server is then the JSC server's URL.
+func (p *Plan) NeedsJSC() bool { return p.Action.Kind == KindRisk }
+
 // RiskRequest is a bulk JSC risk change.
 type RiskRequest struct {
 	Server string

@@ -161,6 +161,12 @@ func (x *run) emit(kind EventKind, stage int, note string) {
 // devices' command lists say whether the command arrived, and only those
 // without it are sent again.
 func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
+	if p.NeedsJSC() && r.JSC == nil {
+		return st, fmt.Errorf("job %s changes JSC risk: it needs a JSC connection", p.ID)
+	}
+	if !p.NeedsJSC() && r.Client == nil {
+		return st, fmt.Errorf("job %s needs a Jamf Pro connection", p.ID)
+	}
 	r.ceiling = p.Knobs.Rate
 	// Slow start: begin at one request a second (or the ceiling if lower)
 	// and climb additively while the server keeps up. The Risk API
