@@ -39,7 +39,10 @@ func TestCrashChild(t *testing.T) {
 		j.beforeWrite = func(_ record, line []byte) error {
 			if writes++; writes == n {
 				k := max(1, min(len(line)-1, int(cut*float64(len(line)))))
-				_, _ = j.log.OS().Write(line[:k])
+				f := j.log.OS()
+				if fi, err := f.Stat(); err == nil {
+					_, _ = f.WriteAt(line[:k], fi.Size())
+				}
 				_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 				select {}
 			}
