@@ -25,8 +25,9 @@ const (
 	StateUnknown   = "unknown" // an intent with no result: verify before resending
 	// StateUnverified is final for a run: the target's fate could not be
 	// established (the verification read failed, or the action leaves no
-	// trace to check, as a blank push or a flush). A job with unverified
-	// targets is not done; resuming it verifies them again.
+	// trace to check, as a blank push or a flush: see Action.Verifiable).
+	// A job with unverified targets is not done; resuming it verifies
+	// commands again (blank pushes and flushes stay unverified).
 	StateUnverified = "unverified"
 )
 
@@ -51,7 +52,6 @@ type record struct {
 // Journal holds the job's OS lock: one runner per job, across processes.
 type Journal struct {
 	path string
-	id   string
 	log  *applog.File
 	lock *jobLock
 	// beforeWrite, when set (tests), runs before each record is written;
@@ -93,7 +93,7 @@ func CreateJournal(dir string, p *Plan) (*Journal, error) {
 		lock.release()
 		return nil, err
 	}
-	return &Journal{path: path, id: p.ID, log: f, lock: lock}, nil
+	return &Journal{path: path, log: f, lock: lock}, nil
 }
 
 // OpenJournal reopens a job for resuming: it takes the job's lock (or
@@ -118,7 +118,7 @@ func OpenJournal(path string) (*Journal, *Plan, *State, error) {
 		lock.release()
 		return nil, nil, nil, err
 	}
-	return &Journal{path: path, id: p.ID, log: f, lock: lock}, p, st, nil
+	return &Journal{path: path, log: f, lock: lock}, p, st, nil
 }
 
 // Path returns the journal's file name.
