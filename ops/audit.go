@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,9 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/jamfops/jamfops/internal/applog"
+	"github.com/jamfops/jamfops/internal/flock"
 )
 
 // AuditTarget is one device a write acted on, with its outcome.
@@ -88,7 +90,10 @@ func OpenAuditLog(path string) (*AuditLog, error) {
 // Path returns the log's file name.
 func (l *AuditLog) Path() string { return l.path }
 
-// Append writes e (stamping the time if unset) and syncs it to disk.
+// Append writes e (stamping the time if unset) as one whole line and syncs
+// it to disk. It holds an OS lock on the file while it cuts a torn last
+// line (a crash mid-append) and writes, so that the entry never merges with
+// a torn one and two jamfops processes never cut each other's lines.
 func (l *AuditLog) Append(e AuditEntry) error {
 	if e.Time.IsZero() {
 		e.Time = time.Now().UTC()
@@ -99,27 +104,38 @@ func (l *AuditLog) Append(e AuditEntry) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err := l.append(line); err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	return nil
+}
+
+func (l *AuditLog) append(line []byte) error {
+	lf, err := os.OpenFile(l.path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return fmt.Errorf("audit log: %w", err)
+		return err
 	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("audit log: %w", err)
+	defer lf.Close()
+	if err := flock.Lock(lf); err != nil {
+		return err
 	}
-	if _, err := f.Write(append(line, '\n')); err != nil {
-		f.Close()
-		return fmt.Errorf("audit log: %w", err)
+	f, err := applog.Open(l.path, os.O_CREATE, 0o600)
+	if err != nil {
+		return err
 	}
-	if err := f.Sync(); err != nil {
+	if err := f.OS().Chmod(0o600); err != nil {
 		f.Close()
-		return fmt.Errorf("audit log: %w", err)
+		return err
+	}
+	if err := f.Append(line); err != nil {
+		f.Close()
+		return err
 	}
 	return f.Close()
 }
 
-// Read returns every entry, newest first. Lines that do not parse (a torn
-// last line after a crash) are skipped and counted.
+// Read returns every entry, newest first. Lines that do not parse, and a
+// torn last line (a crash mid-append), are skipped and counted.
 func (l *AuditLog) Read() ([]AuditEntry, int, error) {
 	f, err := os.Open(l.path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -135,19 +151,24 @@ func (l *AuditLog) Read() ([]AuditEntry, int, error) {
 func readAudit(r io.Reader) ([]AuditEntry, int, error) {
 	var out []AuditEntry
 	bad := 0
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		if len(sc.Bytes()) == 0 {
-			continue
+	torn, err := applog.Scan(r, func(line []byte) error {
+		if len(line) == 0 {
+			return nil
 		}
 		var e AuditEntry
-		if json.Unmarshal(sc.Bytes(), &e) != nil {
+		if json.Unmarshal(line, &e) != nil {
 			bad++
-			continue
+			return nil
 		}
 		out = append(out, e)
+		return nil
+	})
+	if torn {
+		bad++
 	}
 	slices.Reverse(out)
-	return out, bad, sc.Err()
+	if err != nil {
+		return out, bad, fmt.Errorf("audit log: %w", err)
+	}
+	return out, bad, nil
 }

@@ -42,3 +42,25 @@ func TestAuditLogAppendRead(t *testing.T) {
 		t.Fatal("entries are not one per line")
 	}
 }
+
+// TestAuditTornLineThenAppend: a crash mid-append leaves half an entry; the
+// next entries must not merge with it.
+func TestAuditTornLineThenAppend(t *testing.T) {
+	t.Parallel()
+	log, _ := OpenAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))
+	if err := log.Append(AuditEntry{Server: "demo", Action: "first", Targets: []AuditTarget{{Device: "computer/1", Outcome: "ok"}}}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(log.Path(), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"time":"2026-11-23T10:00:00Z","action":"torn`)
+	f.Close()
+	for _, a := range []string{"second", "third"} {
+		if err := log.Append(AuditEntry{Server: "demo", Action: a, Targets: []AuditTarget{{Device: "computer/2", Outcome: "ok"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, bad, err := log.Read()
+	if err != nil || bad != 0 || len(entries) != 3 || entries[0].Action != "third" || entries[1].Action != "second" || entries[2].Action != "first" {
+		t.Fatalf("read: %d entries (%+v), %d bad, %v", len(entries), entries, bad, err)
+	}
+}

@@ -21,21 +21,23 @@ import (
 
 // File is an append-only file of records. It is safe for concurrent use
 // within one process; across processes the caller must lock (see
-// internal/flock).
+// internal/flock): records go at the end as this File knows it. (The file
+// is not opened O_APPEND: on Windows such a handle can neither cut a torn
+// tail nor flush to disk.)
 type File struct {
 	mu     sync.Mutex
 	f      *os.File
 	size   int64
 	broken error
-	// write performs the one write call of a record (f.Write; tests
-	// replace it to fail part-way).
-	write func([]byte) (int, error)
+	// write performs the one write call of a record at an offset
+	// (f.WriteAt; tests replace it to fail part-way).
+	write func([]byte, int64) (int, error)
 }
 
 // Open opens path for appending, with extra open flags (os.O_CREATE,
 // os.O_EXCL) and perm for a new file, and cuts a torn last line.
 func Open(path string, flag int, perm os.FileMode) (*File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|flag, perm)
+	f, err := os.OpenFile(path, os.O_RDWR|flag, perm)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +46,7 @@ func Open(path string, flag int, perm os.FileMode) (*File, error) {
 		f.Close()
 		return nil, err
 	}
-	return &File{f: f, size: size, write: f.Write}, nil
+	return &File{f: f, size: size, write: f.WriteAt}, nil
 }
 
 // OS returns the underlying file (for locking and permissions).
@@ -108,7 +110,7 @@ func (l *File) Append(rec []byte) error {
 	if l.broken != nil {
 		return l.broken
 	}
-	n, err := l.write(line)
+	n, err := l.write(line, l.size)
 	if err == nil && n != len(line) {
 		err = io.ErrShortWrite
 	}

@@ -92,14 +92,14 @@ func TestFullDiskMidRecord(t *testing.T) {
 	if err := l.Append([]byte(`{"n":1}`)); err != nil {
 		t.Fatal(err)
 	}
-	l.write = func(b []byte) (int, error) {
-		n, _ := l.f.Write(b[:len(b)/2])
+	l.write = func(b []byte, off int64) (int, error) {
+		n, _ := l.f.WriteAt(b[:len(b)/2], off)
 		return n, &os.PathError{Op: "write", Path: path, Err: syscall.ENOSPC}
 	}
 	if err := l.Append([]byte(`{"n":2,"pad":"xxxxxxxxxxxxxxxx"}`)); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("append on a full disk: %v", err)
 	}
-	l.write = l.f.Write // space is back
+	l.write = l.f.WriteAt // space is back
 	if err := l.Append([]byte(`{"n":3}`)); err != nil {
 		t.Fatal(err)
 	}

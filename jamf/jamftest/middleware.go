@@ -78,6 +78,9 @@ func bulkDevices(r *http.Request, body []byte) int {
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		// The Date header tells the server's clock, the one its command
+		// times use (as on a real Jamf Pro server).
+		w.Header().Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
 		inflight := s.log.begin()
 		info := &requestInfo{route: r.Method + " " + r.URL.Path}
 		rec := &statusRecorder{ResponseWriter: w}

@@ -54,6 +54,12 @@ func (a Action) String() string {
 	return a.CommandType
 }
 
+// Verifiable reports whether an unknown outcome of the action can be
+// checked on the server. A blank push and a flush leave no trace: when
+// their answer is lost they stay StateUnverified (counted apart from
+// confirmed sends) until the job is discarded.
+func (a Action) Verifiable() bool { return a.Kind == KindCommand || a.Kind == KindRisk }
+
 // BulkCommands are the command types that make sense in bulk.
 func BulkCommands() []string {
 	return []string{"RESTART_DEVICE", "SHUT_DOWN_DEVICE", "DEVICE_LOCK", "ERASE_DEVICE", "SETTINGS", "CLEAR_PASSCODE",

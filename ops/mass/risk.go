@@ -14,6 +14,11 @@ import (
 // KindRisk changes JSC risk: RiskLevel set (MANUAL), or "" to reset.
 const KindRisk = "risk"
 
+// NeedsJSC reports whether running (or resuming) the plan needs a JSC
+// client (Runner.JSC) rather than a Jamf Pro one (Runner.Client): risk
+// jobs. Plan.Server is then the JSC server's URL.
+func (p *Plan) NeedsJSC() bool { return p.Action.Kind == KindRisk }
+
 // RiskRequest is a bulk JSC risk change.
 type RiskRequest struct {
 	Server string
@@ -64,7 +69,7 @@ func BuildRisk(rc *jsc.Client, req RiskRequest) (*Plan, *Preflight, error) {
 }
 
 // sendRisk performs one risk batch and classifies each device's outcome.
-func (x *run) sendRisk(ctx context.Context, ids []string) (outcomes, reasons []string, requestIDs []string) {
+func (x *run) sendRisk(ctx context.Context, stage int, ids []string) (outcomes, reasons []string, requestIDs []string) {
 	var results []jsc.BatchResult
 	if x.p.Action.RiskLevel == "" {
 		results = x.r.JSC.ClearOverride(ctx, ids)
@@ -90,7 +95,7 @@ func (x *run) sendRisk(ctx context.Context, ids []string) (outcomes, reasons []s
 			outcomes[k] = StateSent
 		case errors.As(res.Err, &rl):
 			outcomes[k] = StatePending // refused for load: nothing was done
-			x.r.holdOff(rl.RetryAfter)
+			x.holdOff(stage, rl.RetryAfter)
 		case errors.As(res.Err, &be):
 			outcomes[k], reasons[k] = StateFailed, res.Err.Error()
 			x.mu.Lock()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -36,11 +35,16 @@ type Event struct {
 	Cancelled                             int
 	Rate                                  float64 // current requests per second
 	Backlog                               int     // estimated pending commands (-1 unknown)
-	Note                                  string
+	// Unverified counts targets whose fate could not be established.
+	Unverified int
+	Note       string
+	// Until is when a wait the server asked for ends (zero otherwise).
+	Until time.Time
 }
 
-// ErrHeld is returned when a job stops after a stage to wait for a go-ahead
-// that this run cannot give (headless runs without auto-continue).
+// ErrHeld is returned (wrapped with the reason) when a job stops after a
+// stage to wait for a go-ahead that this run cannot give (HoldReturns). The
+// job stays resumable.
 var ErrHeld = errors.New("held for a go-ahead")
 
 // Runner sends a plan's batches. Create it with NewRunner.
@@ -55,41 +59,30 @@ type Runner struct {
 	Events chan<- Event
 	// Poll is how often waits are re-checked (default 15 s).
 	Poll time.Duration
-	// Now tells the local time for the window (default time.Now).
+	// Now tells the local time for the window and for learning the
+	// server's clock (default time.Now).
 	Now func() time.Time
-	// HoldReturns makes Run return ErrHeld at a hold instead of waiting.
+	// HoldReturns makes Run return ErrHeld at a hold instead of waiting:
+	// headless runs set it so that they always return.
 	HoldReturns bool
+	// MaxWait caps a wait the server asks for (default MaxServerWait).
+	MaxWait time.Duration
 
-	mu       sync.Mutex
-	paused   bool
-	cancel   bool
-	goAhead  chan struct{}
-	wake     chan struct{}
-	limiter  *rate.Limiter
-	ceiling  float64
-	baseline time.Duration
-	samples  int
-	backlog  int
-	notUntil time.Time // the server asked for a pause (Retry-After)
-}
-
-// holdOff delays the next dispatch until the server's Retry-After passes.
-func (r *Runner) holdOff(d time.Duration) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if until := time.Now().Add(d); until.After(r.notUntil) {
-		r.notUntil = until
-	}
-}
-
-func (r *Runner) waitHoldOff(ctx context.Context) error {
-	r.mu.Lock()
-	d := time.Until(r.notUntil)
-	r.mu.Unlock()
-	if d <= 0 {
-		return nil
-	}
-	return ctxtime.Sleep(ctx, d)
+	mu        sync.Mutex
+	paused    bool
+	cancel    bool
+	goAhead   chan struct{}
+	wake      chan struct{}
+	limiter   *rate.Limiter
+	ceiling   float64
+	baseline  time.Duration
+	samples   int
+	backlog   int
+	notUntil  time.Time // the server asked for a pause (Retry-After), capped
+	holdNote  string
+	holdUntil time.Time
+	srvOffset time.Duration // the server's clock minus Now
+	srvKnown  bool
 }
 
 // NewRunner returns a runner for a journal.
@@ -144,7 +137,7 @@ func (x *run) event(kind EventKind, stage int, note string) Event {
 	defer x.mu.Unlock()
 	c := x.st.Counts()
 	return Event{Kind: kind, Stage: stage, Stages: x.p.Stages, Sent: c[StateSent], Failed: c[StateFailed], Skipped: c[StateSkipped],
-		Cancelled: c[StateCancelled], Pending: c[StatePending] + c[StateUnknown], Total: len(x.p.Targets),
+		Cancelled: c[StateCancelled], Pending: c[StatePending] + c[StateUnknown], Total: len(x.p.Targets), Unverified: c[StateUnverified],
 		Rate: float64(x.r.limiter.Limit()), Backlog: x.r.backlog, Note: note}
 }
 
@@ -168,6 +161,12 @@ func (x *run) emit(kind EventKind, stage int, note string) {
 // devices' command lists say whether the command arrived, and only those
 // without it are sent again.
 func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
+	if p.NeedsJSC() && r.JSC == nil {
+		return st, fmt.Errorf("job %s changes JSC risk: it needs a JSC connection", p.ID)
+	}
+	if !p.NeedsJSC() && r.Client == nil {
+		return st, fmt.Errorf("job %s needs a Jamf Pro connection", p.ID)
+	}
 	r.ceiling = p.Knobs.Rate
 	// Slow start: begin at one request a second (or the ceiling if lower)
 	// and climb additively while the server keeps up. The Risk API
@@ -179,6 +178,14 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 	}
 	r.limiter = rate.NewLimiter(rate.Limit(start), 1)
 	x := &run{r: r, p: p, st: st, batch: st.Batch}
+	if len(st.Anchor) != len(st.Targets) {
+		st.Anchor = make([]time.Time, len(st.Targets))
+	}
+	if p.Action.Kind == KindCommand && r.Client != nil {
+		// Learn the server's clock before the first intent.
+		_, resp, err := r.Client.Auth.Version(ctx)
+		r.observeResult(resp, err)
+	}
 	if err := x.settleUnknown(ctx); err != nil {
 		return st, err
 	}
@@ -241,7 +248,7 @@ func (x *run) runStage(ctx context.Context, stage int) error {
 				wg.Wait()
 				return err
 			}
-			if err := x.r.waitHoldOff(ctx); err != nil {
+			if err := x.waitHoldOff(ctx, stage); err != nil {
 				wg.Wait()
 				return nil
 			}
@@ -252,6 +259,10 @@ func (x *run) runStage(ctx context.Context, stage int) error {
 			if err := sem.Acquire(ctx, 1); err != nil {
 				wg.Wait()
 				return nil
+			}
+			if x.stopped() { // a batch that just ended may have stopped the job
+				sem.Release(1)
+				break
 			}
 			batch := pend[start:min(len(pend), start+k.BatchSize)]
 			x.mu.Lock()
@@ -358,9 +369,16 @@ func (x *run) backlogOver(ctx context.Context) (bool, int) {
 
 // send performs one batch: intent (synced), request, result (synced), audit.
 func (x *run) send(ctx context.Context, seq int, idx []int) error {
-	if err := x.r.Journal.write(record{T: "intent", Batch: seq, IDs: idx}); err != nil {
+	srv := x.r.serverNow()
+	if err := x.r.Journal.write(record{T: "intent", Batch: seq, IDs: idx, Server: srv}); err != nil {
 		return err
 	}
+	x.mu.Lock()
+	for _, i := range idx {
+		x.st.Anchor[i] = srv
+	}
+	x.mu.Unlock()
+	stage := x.p.Targets[idx[0]].Stage
 	ids := make([]string, len(idx))
 	for k, i := range idx {
 		ids[k] = x.p.Targets[i].Device.ManagementID
@@ -368,7 +386,7 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	if x.p.Action.Kind == KindRisk {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
 		defer cancel()
-		outcomes, reasons, reqIDs := x.sendRisk(rctx, ids)
+		outcomes, reasons, reqIDs := x.sendRisk(rctx, stage, ids)
 		if err := x.result(seq, idx, outcomes, reasons); err != nil {
 			return err
 		}
@@ -381,10 +399,11 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	defer cancel()
 	began := time.Now()
 	var errUUIDs []string
+	var resp *jamf.Response
 	var err error
 	switch x.p.Action.Kind {
 	case KindBlankPush:
-		errUUIDs, _, err = x.r.Client.MDM.BlankPush(rctx, ids)
+		errUUIDs, resp, err = x.r.Client.MDM.BlankPush(rctx, ids)
 	case KindFlush:
 		inv := make([]string, len(idx))
 		for k, i := range idx {
@@ -396,19 +415,15 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 		}
 		_, err = x.r.Client.MDM.Flush(rctx, target, inv, x.p.Action.FlushStatus)
 	default:
-		_, _, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
+		_, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
 	}
+	x.r.observeResult(resp, err)
 	var rlWait *jamf.RateLimitError
-	if errors.As(err, &rlWait) && rlWait.RetryAfter > 0 {
-		x.r.holdOff(rlWait.RetryAfter)
+	if errors.As(err, &rlWait) {
+		x.holdOff(stage, rlWait.RetryAfter)
 	}
 	x.adapt(time.Since(began), err)
 	outcomes, reasons := make([]string, len(idx)), make([]string, len(idx))
-	var (
-		rl *jamf.RateLimitError
-		ou *jamf.OutcomeUnknownError
-		er *jamf.ErrorResponse
-	)
 	switch {
 	case err == nil:
 		bad := map[string]bool{}
@@ -421,22 +436,12 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 				outcomes[k], reasons[k] = StateFailed, "the server could not push this device"
 			}
 		}
-	case errors.As(err, &rl), errors.As(err, &er) && er.StatusCode() == http.StatusServiceUnavailable:
+	case refused(err):
 		for k := range idx {
 			outcomes[k] = StatePending // refused for load: nothing was done; try again
 		}
-	case errors.As(err, &ou):
-		found, verr := x.verify(ctx, idx)
-		for k, i := range idx {
-			switch {
-			case verr != nil:
-				outcomes[k], reasons[k] = StateUnknown, "no answer and could not verify: "+verr.Error()
-			case found[i]:
-				outcomes[k], reasons[k] = StateSent, "confirmed in the device's command list after a lost answer"
-			default:
-				outcomes[k] = StatePending // it never arrived: send again
-			}
-		}
+	case outcomeUnknown(err):
+		outcomes, reasons = x.settle(ctx, idx, "a lost answer ("+shortErr(err)+")")
 	default:
 		for k := range idx {
 			outcomes[k], reasons[k] = StateFailed, err.Error()
@@ -449,6 +454,19 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	return x.audit(idx, outcomes, reasons)
 }
 
+// shortErr names an error's HTTP status when it has one.
+func shortErr(err error) string {
+	var er *jamf.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		return er.Response.Status
+	}
+	var ou *jamf.OutcomeUnknownError
+	if errors.As(err, &ou) {
+		return "no answer"
+	}
+	return "error"
+}
+
 // adapt slows down multiplicatively on load signals (halving on 429/503,
 // easing off by a fifth when latency passes three times its running
 // baseline) and recovers additively, never above the ceiling.
@@ -456,9 +474,7 @@ func (x *run) adapt(latency time.Duration, err error) {
 	r := x.r
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	var rl *jamf.RateLimitError
-	var er *jamf.ErrorResponse
-	refused := errors.As(err, &rl) || (errors.As(err, &er) && er.StatusCode() == http.StatusServiceUnavailable)
+	refused := refused(err)
 	slow := false
 	if !refused && err == nil {
 		slow = r.samples >= 3 && latency > 3*r.baseline
@@ -505,6 +521,8 @@ func (x *run) audit(idx []int, outcomes, reasons []string) error {
 			o = "ok"
 		case StatePending:
 			o = "retry"
+		case StateUnverified:
+			o = "unknown"
 		}
 		targets[k] = ops.AuditTarget{Device: string(d.Kind) + "/" + d.ID, Name: d.Name, Outcome: o, Detail: reasons[k]}
 	}
@@ -512,7 +530,9 @@ func (x *run) audit(idx []int, outcomes, reasons []string) error {
 		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Targets: targets})
 }
 
-// finish marks what was never sent and records how the job ended.
+// finish marks what was never sent and records how the job ended. A job
+// with unverified targets does not end: it stays resumable, and Run
+// returns ErrUnverified.
 func (x *run) finish(ctx context.Context) error {
 	_, cancelled := x.r.flags()
 	end := "done"
@@ -540,6 +560,14 @@ func (x *run) finish(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	if n := x.st.Unverified(); n > 0 {
+		note := fmt.Sprintf("%d devices unverified: their outcome could not be established; resume the job to verify again", n)
+		if end != "done" {
+			note = end + "; " + note
+		}
+		x.emit(EvDone, x.p.Stages-1, note)
+		return fmt.Errorf("%w: %s", ErrUnverified, note)
 	}
 	x.st.Ended = end
 	if err := x.r.Journal.write(record{T: "end", State: end}); err != nil {

@@ -45,7 +45,7 @@ func (x *run) between(ctx context.Context, stage int) error {
 	x.st.Held = stage
 	x.emit(EvHold, stage, note)
 	if x.r.HoldReturns {
-		return ErrHeld
+		return fmt.Errorf("%w: %s", ErrHeld, note)
 	}
 	for {
 		select {

@@ -2,52 +2,91 @@ package mass
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"time"
+	"net/http"
+
+	"github.com/jamfops/jamfops/jamf"
 )
 
-// settleUnknown verifies targets left with an intent and no result.
+// ErrUnverified is returned (wrapped, with the count) when a run ends with
+// targets whose fate could not be established: the job is not done, and
+// resuming it verifies them again.
+var ErrUnverified = errors.New("devices unverified")
+
+// refused reports a send the server turned away for load: nothing was done.
+func refused(err error) bool {
+	var rl *jamf.RateLimitError
+	var er *jamf.ErrorResponse
+	return errors.As(err, &rl) || (errors.As(err, &er) && er.StatusCode() == http.StatusServiceUnavailable)
+}
+
+// outcomeUnknown reports a send that may or may not have been carried out:
+// no answer, or a 5xx answer (the server may have acted before failing).
+func outcomeUnknown(err error) bool {
+	var ou *jamf.OutcomeUnknownError
+	var er *jamf.ErrorResponse
+	return errors.As(err, &ou) || (errors.As(err, &er) && er.StatusCode() >= 500 && er.StatusCode() != http.StatusServiceUnavailable)
+}
+
+// settleUnknown verifies targets a crash left with an intent and no
+// result, and targets a previous run could not verify.
 func (x *run) settleUnknown(ctx context.Context) error {
 	var idx []int
 	for i, s := range x.st.Targets {
-		if s == StateUnknown {
+		if s == StateUnknown || (s == StateUnverified && x.p.Action.Kind == KindCommand) {
 			idx = append(idx, i)
 		}
 	}
 	if len(idx) == 0 {
 		return nil
 	}
-	found, err := x.verify(ctx, idx)
-	if err != nil {
-		return fmt.Errorf("verifying the interrupted batch: %w", err)
-	}
-	outcomes, reasons := make([]string, len(idx)), make([]string, len(idx))
-	for k, i := range idx {
-		if found[i] {
-			outcomes[k], reasons[k] = StateSent, "confirmed in the device's command list after an interruption"
-		} else {
-			outcomes[k] = StatePending // never arrived: it will be sent
-		}
-	}
+	outcomes, reasons := x.settle(ctx, idx, "an interruption")
 	return x.result(0, idx, outcomes, reasons)
 }
 
-// verify reports which targets already hold this job's command.
+// settle decides what became of targets whose send may have reached the
+// server (after why: "a lost answer", "an interruption"): a command found
+// in the device's list is sent, one not found is sent again, and a target
+// whose list cannot be read, or whose action leaves no trace, is
+// unverified.
+func (x *run) settle(ctx context.Context, idx []int, why string) (outcomes, reasons []string) {
+	outcomes, reasons = make([]string, len(idx)), make([]string, len(idx))
+	switch x.p.Action.Kind {
+	case KindRisk:
+		// Setting a level is idempotent: an unknown change is sent again.
+		for k := range idx {
+			outcomes[k] = StatePending
+		}
+		return outcomes, reasons
+	case KindBlankPush, KindFlush:
+		what := "a blank push"
+		if x.p.Action.Kind == KindFlush {
+			what = "a flush"
+		}
+		for k := range idx {
+			outcomes[k], reasons[k] = StateUnverified, fmt.Sprintf("cannot be verified after %s: %s leaves no trace on the server", why, what)
+		}
+		return outcomes, reasons
+	}
+	found, err := x.verify(ctx, idx)
+	for k, i := range idx {
+		switch {
+		case err != nil:
+			outcomes[k], reasons[k] = StateUnverified, fmt.Sprintf("could not verify after %s: %v", why, err)
+		case found[i]:
+			outcomes[k], reasons[k] = StateSent, "confirmed in the device's command list after "+why
+		default:
+			outcomes[k] = StatePending // it never arrived: send again
+		}
+	}
+	return outcomes, reasons
+}
+
+// verify reports which targets already hold this job's command: one of its
+// type dated (by the server) no earlier than the target's intent.
 func (x *run) verify(ctx context.Context, idx []int) (map[int]bool, error) {
 	found := map[int]bool{}
-	if x.p.Action.Kind == KindRisk {
-		// Setting a level is idempotent: an unknown change is simply sent
-		// again (found stays empty).
-		return found, nil
-	}
-	if x.p.Action.Kind != KindCommand {
-		// A blank push leaves no trace, and a flush is idempotent: treat an
-		// unknown one as done rather than push or flush twice.
-		for _, i := range idx {
-			found[i] = true
-		}
-		return found, nil
-	}
 	byMgmt := map[string]int{}
 	ids := make([]string, 0, len(idx))
 	for _, i := range idx {
@@ -55,15 +94,15 @@ func (x *run) verify(ctx context.Context, idx []int) (map[int]bool, error) {
 		byMgmt[m] = i
 		ids = append(ids, m)
 	}
-	cmds, _, err := x.r.Client.MDM.CommandsForDevices(ctx, ids)
+	cmds, resp, err := x.r.Client.MDM.CommandsForDevices(ctx, ids)
+	x.r.observeResult(resp, err)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cmds {
-		if c.CommandType == x.p.Action.CommandType && !c.DateSent.Before(x.p.Created.Add(-time.Minute)) {
-			if i, ok := byMgmt[c.Client.ManagementID]; ok {
-				found[i] = true
-			}
+		i, ok := byMgmt[c.Client.ManagementID]
+		if ok && c.CommandType == x.p.Action.CommandType && !c.DateSent.Before(x.anchor(i)) {
+			found[i] = true
 		}
 	}
 	return found, nil
