@@ -17,21 +17,32 @@ import (
 
 // AuditTarget is one device a write acted on, with its outcome.
 type AuditTarget struct {
-	Device  string `json:"device"`           // inventory ID, JSC ID or management ID
+	Device  string `json:"device"`           // kind/ID ("computer/573", "mobile/12", "jsc/<id>")
 	Name    string `json:"name,omitempty"`   // display name, when known
-	Outcome string `json:"outcome"`          // ok, failed, unknown, skipped
+	Outcome string `json:"outcome"`          // ok, failed, unknown, unverified, skipped
 	Detail  string `json:"detail,omitempty"` // error text or what changed
+	// Kind (computer, mobile, jsc), ID and Serial name the device so that
+	// people can find an action by what they read on the device.
+	Kind   string `json:"kind,omitempty"`
+	ID     string `json:"id,omitempty"`
+	Serial string `json:"serial,omitempty"`
+	// Before and After are the risk levels around a risk change.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
 }
 
 // AuditEntry is one write jamfops made.
 type AuditEntry struct {
-	Time       time.Time     `json:"time"`
-	Server     string        `json:"server"`     // profile name or URL
-	Credential string        `json:"credential"` // API client ID or username, never a secret
-	Action     string        `json:"action"`     // e.g. "flush pending", "blank push", "risk reset"
-	Reason     string        `json:"reason,omitempty"`
-	Targets    []AuditTarget `json:"targets"`
-	RequestIDs []string      `json:"requestIds,omitempty"`
+	Time       time.Time `json:"time"`
+	Server     string    `json:"server"`     // profile name or URL
+	Credential string    `json:"credential"` // API client ID or username, never a secret
+	Action     string    `json:"action"`     // e.g. "flush pending", "blank push", "risk reset"
+	Reason     string    `json:"reason,omitempty"`
+	// Params are the action's parameters (a command's fields, a flush's
+	// status, a job's ID), as sent.
+	Params     map[string]any `json:"params,omitempty"`
+	Targets    []AuditTarget  `json:"targets"`
+	RequestIDs []string       `json:"requestIds,omitempty"`
 }
 
 // Failed counts targets whose outcome was not ok.
