@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
 )
@@ -187,9 +188,9 @@ func runMassRun(ctx context.Context, env *Env, f *massFlags) error {
 		if err != nil {
 			return err
 		}
+		defer j.Close() // releases the job's lock
 		fmt.Fprintf(env.Stderr, "Job %s (journal %s)\n", plan.ID, j.Path())
 		if f.save {
-			j.Close()
 			fmt.Fprintf(env.Stdout, "Saved. Start it with: jamfops mass start %s\n", plan.ID)
 			return nil
 		}
@@ -197,7 +198,7 @@ func runMassRun(ctx context.Context, env *Env, f *massFlags) error {
 		if err != nil {
 			return err
 		}
-		return driveJob(ctx, env, c, j, plan, st, false)
+		return driveJob(ctx, env, clients{jamf: c}, j, plan, st, false)
 	})
 }
 
@@ -321,30 +322,50 @@ func runMassResume(ctx context.Context, env *Env, conn *connFlags, dirFlag, job 
 		return err
 	}
 	j, plan, st, err := mass.OpenJournal(jobPath(d, job))
-	if errors.Is(err, fs.ErrNotExist) {
+	var busy *mass.JobBusyError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("no job %s in %s ('jamfops jobs' lists them)", job, d)
-	}
-	if err != nil {
+	case errors.As(err, &busy):
+		return err
+	case err != nil:
 		return fmt.Errorf("job %s: %w", job, err)
 	}
 	defer j.Close()
 	if st.Ended != "" {
 		return fmt.Errorf("job %s already ended: %s", plan.ID, st.Ended)
 	}
-	if plan.Action.Kind == mass.KindRisk {
-		return fmt.Errorf("job %s changes JSC risk: %s", plan.ID, riskResumeHint(plan.ID))
+	if plan.NeedsJSC() {
+		rc, err := jscClient(env, conn.profile, "", "")
+		if err != nil {
+			return err
+		}
+		if rc == nil {
+			return fmt.Errorf("job %s changes JSC risk: set JSC_APP_ID and JSC_APP_SECRET (or use a profile with a JSC application)", plan.ID)
+		}
+		if strings.TrimSuffix(rc.BaseURL(), "/") != strings.TrimSuffix(plan.Server, "/") {
+			return fmt.Errorf("job %s was planned for %s, not %s", plan.ID, ops.Clean(plan.Server), rc.BaseURL())
+		}
+		return driveJob(ctx, env, clients{jsc: rc}, j, plan, st, goAhead)
 	}
 	return withClient(ctx, conn, env, func(c *jamf.Client) error {
 		if strings.TrimSuffix(c.BaseURL(), "/") != strings.TrimSuffix(plan.Server, "/") {
-			return fmt.Errorf("job %s was planned for %s, not %s", plan.ID, plan.Server, c.BaseURL())
+			return fmt.Errorf("job %s was planned for %s, not %s", plan.ID, ops.Clean(plan.Server), c.BaseURL())
 		}
-		return driveJob(ctx, env, c, j, plan, st, goAhead)
+		return driveJob(ctx, env, clients{jamf: c}, j, plan, st, goAhead)
 	})
+}
+
+// clients are the servers a job talks to: Jamf Pro for commands, blank
+// pushes and flushes; JSC for risk changes.
+type clients struct {
+	jamf *jamf.Client
+	jsc  *jsc.Client
 }
 
 // driveJob runs a job headless: a line per batch on stderr, a JSON summary
 // on stdout, a non-zero exit when anything failed or the job did not end.
-func driveJob(ctx context.Context, env *Env, c *jamf.Client, j *mass.Journal, p *mass.Plan, st *mass.State, goAhead bool) error {
+func driveJob(ctx context.Context, env *Env, cs clients, j *mass.Journal, p *mass.Plan, st *mass.State, goAhead bool) error {
 	path, err := ops.DefaultAuditPath()
 	if env.AuditPath != "" {
 		path, err = env.AuditPath, nil
@@ -356,8 +377,11 @@ func driveJob(ctx context.Context, env *Env, c *jamf.Client, j *mass.Journal, p 
 	if err != nil {
 		return err
 	}
-	r := mass.NewRunner(c, j, audit)
-	r.HoldReturns = !goAhead
+	r := mass.NewRunner(cs.jamf, j, audit)
+	r.JSC = cs.jsc
+	// A headless run never blocks at a hold: --go passes the stage it is
+	// held after, and the run returns (exit status 3) at the next one.
+	r.HoldReturns = true
 	if goAhead && st.Held >= 0 {
 		if err := j.RecordGoAhead(st.Held); err != nil {
 			return err
@@ -414,16 +438,20 @@ func driveJob(ctx context.Context, env *Env, c *jamf.Client, j *mass.Journal, p 
 	switch {
 	case errors.Is(runErr, mass.ErrHeld):
 		status = fmt.Sprintf("held after stage %d; continue with: jamfops mass resume %s --go", final.Held+1, p.ID)
+	case errors.Is(runErr, mass.ErrUnverified):
+		status = fmt.Sprintf("%d devices unverified; check them again with: jamfops mass resume %s", final.Unverified(), p.ID)
 	case status == "" && ctx.Err() != nil:
 		status = "interrupted; continue with: jamfops mass resume " + p.ID
 	}
 	summary := map[string]any{"job": p.ID, "journal": j.Path(), "state": status, "total": len(p.Targets), "sent": c2[mass.StateSent],
 		"failed": c2[mass.StateFailed], "skipped": c2[mass.StateSkipped], "cancelled": c2[mass.StateCancelled],
-		"pending": c2[mass.StatePending] + c2[mass.StateUnknown]}
+		"pending": c2[mass.StatePending] + c2[mass.StateUnknown], "unverified": c2[mass.StateUnverified]}
 	if err := writeJSON(env.Stdout, summary); err != nil {
 		return err
 	}
 	switch {
+	case errors.Is(runErr, mass.ErrUnverified):
+		return errors.New(status)
 	case runErr != nil && !errors.Is(runErr, mass.ErrHeld):
 		return runErr
 	case c2[mass.StateFailed] > 0:

@@ -398,12 +398,10 @@ func orUnknown(l jsc.Level) jsc.Level {
 	return l
 }
 
-// riskResumeHint says how to continue an interrupted risk job. It is the
-// one place that says so: today the console resumes risk jobs (:jobs, R)
-// and 'jamfops mass resume' refuses them; when mass resume handles risk
-// jobs (issue 10, point 12) this becomes "jamfops mass resume ID".
+// riskResumeHint says how to continue an interrupted risk job: the one
+// place that says so.
 func riskResumeHint(jobID string) string {
-	return "resume it from the console: jamfops, then :jobs, select " + jobID + ", R"
+	return "resume it with: jamfops mass resume " + jobID + " (or R in the console's :jobs)"
 }
 
 // runRiskJob runs a risk change as a journaled mass-action job, so that a

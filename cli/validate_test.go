@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/jsc/jsctest"
+	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
 )
 
@@ -177,9 +179,10 @@ func TestDeviceFileWithBOMTargetsItsFirstSerial(t *testing.T) {
 	}
 }
 
-// TestRiskResumeHintIsTruthful: what risk set/reset says about resuming a
-// job is what mass resume answers for a risk job.
-func TestRiskResumeHintIsTruthful(t *testing.T) {
+// TestRiskJobsResumeFromTheCommandLine: what risk set/reset says about
+// resuming a job is what works: mass resume runs an interrupted risk job to
+// the end, each device changed once, and a second resume is refused.
+func TestRiskJobsResumeFromTheCommandLine(t *testing.T) {
 	t.Parallel()
 	srv := demoServer(t, jamftest.Options{})
 	rs := jsctest.NewServer(jscDemoOptions(srv, 1))
@@ -192,12 +195,49 @@ func TestRiskResumeHintIsTruthful(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("risk set: %d %q", r.code, r.stderr)
 	}
-	if strings.Contains(r.stderr, "mass resume") {
-		t.Fatalf("risk set promises mass resume, which refuses risk jobs: %q", r.stderr)
-	}
 	jobs := listJobIDs(t, c.jobsDir)
-	if len(jobs) != 1 || !strings.Contains(r.stderr, riskResumeHint(jobs[0])) {
+	if len(jobs) != 1 || !strings.Contains(r.stderr, riskResumeHint(jobs[0])) || !strings.Contains(riskResumeHint(jobs[0]), "jamfops mass resume "+jobs[0]) {
 		t.Fatalf("jobs %q, stderr %q", jobs, r.stderr)
+	}
+
+	// An interrupted risk job: planned and journaled, nothing sent yet.
+	rc, err := jsc.NewClient(rs.URL, jsctest.DemoAppID, jsctest.DemoAppSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := rc.ListDevices(t.Context(), nil)
+	if err != nil || len(all) < 5 {
+		t.Fatalf("JSC devices: %v", err)
+	}
+	var targets []ops.RiskDevice
+	for _, d := range all[:5] {
+		targets = append(targets, ops.RiskDevice{JSC: d})
+	}
+	p, _, err := mass.BuildRisk(rc, mass.RiskRequest{Server: rc.BaseURL(), Label: "5 JSC devices", Level: jsc.Low, Reason: "resume test", Knobs: mass.RiskKnobs(), Devices: targets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := mass.CreateJournal(c.jobsDir, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	before := len(rs.Log().Overrides())
+	r = c.run("", "mass", "resume", p.ID)
+	if r.code != 0 {
+		t.Fatalf("mass resume of a risk job: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	changed := map[string]int{}
+	for _, o := range rs.Log().Overrides()[before:] {
+		changed[o.DeviceID]++
+	}
+	for _, d := range targets {
+		if changed[d.JSC.ID] != 1 {
+			t.Fatalf("device %s changed %d times, want once (%v)", d.JSC.ID, changed[d.JSC.ID], changed)
+		}
+	}
+	if r = c.run("", "mass", "resume", p.ID); r.code != 1 || !strings.Contains(r.stderr, "already ended") {
+		t.Fatalf("second resume: %d %q", r.code, r.stderr)
 	}
 }
 
