@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -88,7 +89,24 @@ func runDemoConsole(ctx context.Context, o *demoOptions) error {
 		return err
 	}
 	logger.Info("demo console", "url", srv.URL, "audit", audit.Path())
-	return runConsole(ctx, ui.Deps{Jamf: client, JSC: rc, Audit: audit, Profile: "demo", ReadOnly: o.readOnly}, nil, nil)
+	jobs, err := demoJobsDir()
+	if err != nil {
+		return err
+	}
+	// The demo's servers get a new port on each run; a stable identity
+	// (the fleet's seed and size) keeps its jobs resumable in the next demo.
+	demoID := fmt.Sprintf("jamfops-demo:seed=%d,computers=%d,mobile=%d", o.seed, o.computers, o.mobiles)
+	return runConsole(ctx, ui.Deps{Jamf: client, JSC: rc, Audit: audit, Profile: "demo", ReadOnly: o.readOnly,
+		JobsDir: jobs, ServerID: demoID, JSCServerID: demoID + "/jsc"}, nil, nil)
+}
+
+// demoJobsDir keeps demo jobs apart from real ones.
+func demoJobsDir() (string, error) {
+	dir, err := ops.DataDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "demo-jobs"), nil
 }
 
 // demoAuditLog keeps demo writes apart from real ones.

@@ -42,8 +42,34 @@ type Deps struct {
 	Profiles []string
 	Switch   func(name string) (Deps, error)
 	// DiscardJob deletes an interrupted job from dir (C in :jobs). Nil
-	// removes its journal file, dir/ID.jsonl.
+	// uses mass.Discard, which refuses a job another process runs.
 	DiscardJob func(dir, id string) error
+	// ServerID, when set, names the Jamf Pro server in job plans instead
+	// of its URL (and JSCServerID the JSC tenant): the demo sets a stable
+	// identity, since its in-process servers get a new port on each run.
+	ServerID, JSCServerID string
+}
+
+// jamfServer is how job plans name this console's Jamf Pro server.
+func (d Deps) jamfServer() string {
+	switch {
+	case d.ServerID != "":
+		return d.ServerID
+	case d.Jamf != nil:
+		return d.Jamf.BaseURL()
+	}
+	return ""
+}
+
+// jscServer is how job plans name this console's JSC tenant.
+func (d Deps) jscServer() string {
+	switch {
+	case d.JSCServerID != "":
+		return d.JSCServerID
+	case d.JSC != nil:
+		return d.JSC.BaseURL()
+	}
+	return ""
 }
 
 // common is shared by every screen: dependencies, styles and what the

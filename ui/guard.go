@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -48,15 +45,18 @@ func (m Model) askQuit() (tea.Model, tea.Cmd) {
 	if len(ids) > 1 {
 		what = "jobs " + strings.Join(ids, ", ") + " are"
 	}
-	resume := "jamfops mass resume " + ids[0]
+	resume := "jamfops mass resume " + ids[0] + "   (or R in :jobs)"
 	if len(ids) > 1 || strings.HasPrefix(ids[0], "(") {
-		resume = "jamfops mass resume ID"
+		resume = "jamfops mass resume ID   (or R in :jobs)"
+	}
+	if m.c.deps.ServerID != "" { // the demo: its jobs resume only in the demo
+		resume = "R in :jobs, the next time you open the same demo"
 	}
 	m.quitAsk = &confirmation{
 		title: "Quit while " + what + " running?",
 		lines: []string{
 			"The job will be interrupted: nothing more is sent, and requests in flight may end without an answer (the journal marks those devices unknown).",
-			"Resume it later with: " + resume + "   (or R in :jobs)",
+			"Resume it later with: " + resume,
 		},
 		onYes: func() tea.Msg { return quitConfirmedMsg{} },
 		onNo:  "Not quitting: " + what + " still running.",
@@ -83,7 +83,7 @@ func (m Model) requestDiscard(msg discardRequestMsg) (tea.Model, tea.Cmd) {
 	}
 	discard, dir, id := m.c.deps.DiscardJob, m.c.deps.JobsDir, msg.id
 	if discard == nil {
-		discard = removeJournal
+		discard = mass.Discard // refuses a job another process is running
 	}
 	return m, func() tea.Msg {
 		if dir == "" {
@@ -109,12 +109,4 @@ func (m Model) discarded(msg jobDiscardedMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)
-}
-
-// removeJournal is the default discard: it deletes dir/ID.jsonl.
-func removeJournal(dir, id string) error {
-	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || filepath.Base(id) != id {
-		return errors.New("not a job ID")
-	}
-	return os.Remove(filepath.Join(dir, id+".jsonl"))
 }

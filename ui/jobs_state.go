@@ -116,15 +116,12 @@ func resumeFrom(ctx context.Context, deps Deps, path string) jobStartedMsg {
 
 // notHere says why a job cannot run on this console's server, or nil.
 func notHere(deps Deps, p *mass.Plan) error {
-	server := ""
-	if deps.Jamf != nil {
-		server = deps.Jamf.BaseURL()
-	}
+	server := deps.jamfServer()
 	if p.Action.Kind == mass.KindRisk {
 		if deps.JSC == nil {
 			return fmt.Errorf("job %s changes JSC risk, and JSC is not configured", p.ID)
 		}
-		server = deps.JSC.BaseURL()
+		server = deps.jscServer()
 	}
 	if strings.TrimSuffix(p.Server, "/") != strings.TrimSuffix(server, "/") {
 		return fmt.Errorf("job %s was planned for %s, not this server (%s)", p.ID, ops.Clean(p.Server), server)
@@ -147,7 +144,7 @@ func unfinishedJobs(dir string) tea.Cmd {
 		}
 		n := 0
 		for _, j := range jobs {
-			if j.State.Ended == "" {
+			if j.Unfinished() { // not ended, and no process is running it
 				n++
 			}
 		}

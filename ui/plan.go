@@ -185,7 +185,7 @@ func (m *planModel) preflight() tea.Cmd {
 	}
 	m.req = m.c.nextTag()
 	m.loading, m.err, m.plan, m.pf = true, nil, nil, nil
-	req, from, client, ctx, devs, label, server := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.devices, m.label, m.c.deps.Jamf.BaseURL()
+	req, from, client, ctx, devs, label, server := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.devices, m.label, m.c.deps.jamfServer()
 	return func() tea.Msg {
 		p, pf, err := mass.Build(ctx, client, mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs})
 		return preflightMsg{req: req, from: from, plan: p, pf: pf, err: err}

@@ -523,7 +523,7 @@ func (m riskModel) run() (riskModel, tea.Cmd) {
 func runRiskJob(deps Deps, targets []ops.RiskDevice, level jsc.Level, reason string, progress func(done, total int)) ([]ops.RiskOutcome, error) {
 	k := mass.RiskKnobs()
 	k.BatchSize = deps.JSC.BatchSize()
-	p, pf, err := mass.BuildRisk(deps.JSC, mass.RiskRequest{Server: deps.JSC.BaseURL(), Label: fmt.Sprintf("%d JSC devices", len(targets)),
+	p, pf, err := mass.BuildRisk(deps.JSC, mass.RiskRequest{Server: deps.jscServer(), Label: fmt.Sprintf("%d JSC devices", len(targets)),
 		Level: level, Reason: reason, Knobs: k, Devices: targets})
 	if err != nil {
 		return nil, err
