@@ -436,6 +436,10 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 				outcomes[k], reasons[k] = StateFailed, "the server could not push this device"
 			}
 		}
+	case outcomeUnknown(err) && x.p.Action.Verifiable():
+		// A write answered 5xx (503 included: a gateway may say so after
+		// the server acted) or not at all: check before sending again.
+		outcomes, reasons = x.settle(ctx, idx, "a lost answer ("+shortErr(err)+")")
 	case refused(err):
 		for k := range idx {
 			outcomes[k] = StatePending // refused for load: nothing was done; try again
