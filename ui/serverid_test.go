@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/jamfops/jamfops/jamf"
@@ -31,5 +32,31 @@ func TestDemoJobsKeepAStableServerIdentity(t *testing.T) {
 	real := &mass.Plan{ID: "j2", Server: Deps{Jamf: first}.jamfServer(), Action: mass.Action{Kind: mass.KindBlankPush}}
 	if err := notHere(Deps{Jamf: second}, real); err == nil {
 		t.Fatal("a job of one server was accepted by another")
+	}
+}
+
+// TestStartNoticeSkipsJobsAnotherProcessRuns: the start-up notice counts
+// interrupted jobs, not jobs some runner holds right now.
+func TestStartNoticeSkipsJobsAnotherProcessRuns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plan := func(id string) *mass.Plan {
+		return &mass.Plan{ID: id, Server: "http://127.0.0.1:1", Action: mass.Action{Kind: mass.KindBlankPush},
+			Targets: []mass.Target{{}}, Stages: 1}
+	}
+	a, err := mass.CreateJournal(dir, plan("a-interrupted"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	held, err := mass.CreateJournal(dir, plan("b-running"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	msg := unfinishedJobs(dir)()
+	st, ok := msg.(statusMsg)
+	if !ok || !strings.HasPrefix(st.text, "1 mass-action job(s) did not finish") {
+		t.Fatalf("notice = %#v, want one unfinished job", msg)
 	}
 }
