@@ -95,7 +95,7 @@ func (x *run) sendRisk(ctx context.Context, stage int, ids []string) (outcomes, 
 			outcomes[k] = StateSent
 		case errors.As(res.Err, &rl):
 			outcomes[k] = StatePending // refused for load: nothing was done
-			x.holdOff(stage, rl.RetryAfter)
+			x.holdOff(stage, askedWait(rl.Asked, rl.RetryAfter))
 		case errors.As(res.Err, &be):
 			outcomes[k], reasons[k] = StateFailed, res.Err.Error()
 			x.mu.Lock()

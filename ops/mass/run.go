@@ -146,7 +146,9 @@ func (x *run) emit(kind EventKind, stage int, note string) {
 		return
 	}
 	e := x.event(kind, stage, note)
-	if kind == EvHold || kind == EvDone {
+	if kind == EvHold || kind == EvDone || kind == EvWaiting {
+		// What the admin must read (a hold, a server-asked wait, the end)
+		// is never dropped; progress may be, when the reader is slow.
 		x.r.Events <- e
 		return
 	}
@@ -420,7 +422,7 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	x.r.observeResult(resp, err)
 	var rlWait *jamf.RateLimitError
 	if errors.As(err, &rlWait) {
-		x.holdOff(stage, rlWait.RetryAfter)
+		x.holdOff(stage, askedWait(rlWait.Asked, rlWait.RetryAfter))
 	}
 	x.adapt(time.Since(began), err)
 	outcomes, reasons := make([]string, len(idx)), make([]string, len(idx))

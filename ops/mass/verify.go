@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
+
+	"github.com/jamfops/jamfops/internal/ctxtime"
 
 	"github.com/jamfops/jamfops/jamf"
 )
@@ -45,6 +48,10 @@ func (x *run) settleUnknown(ctx context.Context) error {
 	return x.result(0, idx, outcomes, reasons)
 }
 
+// verifyRetries is how many times a verification read refused for load is
+// tried again before the targets are left unverified.
+const verifyRetries = 5
+
 // settle decides what became of targets whose send may have reached the
 // server (after why: "a lost answer", "an interruption"): a command found
 // in the device's list is sent, one not found is sent again, and a target
@@ -70,6 +77,23 @@ func (x *run) settle(ctx context.Context, idx []int, why string) (outcomes, reas
 		return outcomes, reasons
 	}
 	found, err := x.verify(ctx, idx)
+	// A server shedding load refuses the verification read too: that says
+	// nothing about the send, so wait and read again (1, 2, 4, 8, 16 s or
+	// what the server asks, within the wait cap) before giving up.
+	for attempt := 0; err != nil && refused(err) && attempt < verifyRetries; attempt++ {
+		wait := time.Second << attempt
+		var rl *jamf.RateLimitError
+		if errors.As(err, &rl) && rl.RetryAfter > wait {
+			wait = rl.RetryAfter
+		}
+		if max := x.r.maxWait(); wait > max {
+			wait = max
+		}
+		if ctxtime.Sleep(ctx, wait) != nil {
+			break
+		}
+		found, err = x.verify(ctx, idx)
+	}
 	for k, i := range idx {
 		switch {
 		case err != nil:

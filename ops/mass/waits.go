@@ -20,6 +20,17 @@ func (r *Runner) maxWait() time.Duration {
 	return MaxServerWait
 }
 
+// askedWait is what the server asked for: the clients report the asked
+// wait uncapped (Asked, 0 when the server did not say) and the wait they
+// honour (RetryAfter, already within their own cap); holdOff says the
+// first and caps it itself.
+func askedWait(asked, honoured time.Duration) time.Duration {
+	if asked > 0 {
+		return asked
+	}
+	return honoured
+}
+
 // holdOff delays the next dispatch because the server asked for a pause,
 // capped at the runner's maximum, and says so at once.
 func (x *run) holdOff(stage int, asked time.Duration) {
