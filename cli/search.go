@@ -70,8 +70,10 @@ type searchRow struct {
 type searchJSON struct {
 	Query   string      `json:"query"`
 	Matches []searchRow `json:"matches"`
-	// More is true when more devices match than were listed.
-	More bool `json:"more"`
+	// More is true when more devices match than were listed; AtLeast is
+	// a lower bound of how many match in all.
+	More    bool `json:"more"`
+	AtLeast int  `json:"atLeast"`
 }
 
 func searchRowOf(m ops.SearchMatch) searchRow {
@@ -86,6 +88,16 @@ func matchText(m ops.SearchMatch) string {
 		return m.Rank.String()
 	}
 	return m.Field + " (" + m.Rank.String() + ")"
+}
+
+// moreText says how many more devices match than were listed: "12 more",
+// or "at least 12 more" when the server's counts only bound it.
+func moreText(res *ops.SearchResult) string {
+	n := res.AtLeast - len(res.Matches)
+	if n <= 0 {
+		return "more devices"
+	}
+	return fmt.Sprintf("at least %d more", n)
 }
 
 // runSearch prints the devices matching text.
@@ -111,7 +123,7 @@ func runSearch(ctx context.Context, env *Env, conn *connFlags, text, kindFlag st
 			none = errors.New((&ops.DeviceMatchError{Ref: text}).Error())
 		}
 		if asJSON {
-			out := searchJSON{Query: text, Matches: []searchRow{}, More: res.More}
+			out := searchJSON{Query: text, Matches: []searchRow{}, More: res.More, AtLeast: res.AtLeast}
 			for _, m := range res.Matches {
 				out.Matches = append(out.Matches, searchRowOf(m))
 			}
@@ -131,7 +143,7 @@ func runSearch(ctx context.Context, env *Env, conn *connFlags, text, kindFlag st
 			return err
 		}
 		if res.More {
-			fmt.Fprintf(env.Stderr, "%d shown; more devices match: narrow the search (or raise --limit)\n", len(res.Matches))
+			fmt.Fprintf(env.Stderr, "%s match; narrow the search (or raise --limit)\n", moreText(res))
 		}
 		return nil
 	})

@@ -30,7 +30,8 @@ type searchOut struct {
 		MatchedOn    string  `json:"matchedOn"`
 		Match        string  `json:"match"`
 	} `json:"matches"`
-	More bool `json:"more"`
+	More    bool `json:"more"`
+	AtLeast int  `json:"atLeast"`
 }
 
 // fleetSample reads one computer and one mobile device with a user, to
@@ -115,8 +116,13 @@ func TestSearchCommand(t *testing.T) {
 	}
 	// Capped: says so.
 	r = runWith(t, srv, nil, "search", "a", "--limit", "3")
-	if r.code != 0 || strings.Count(strings.TrimSpace(r.stdout), "\n") != 3 || !strings.Contains(r.stderr, "narrow the search") {
+	if r.code != 0 || strings.Count(strings.TrimSpace(r.stdout), "\n") != 3 || !strings.Contains(r.stderr, "more match; narrow the search") {
 		t.Fatalf("capped: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = runWith(t, srv, nil, "search", "a", "--limit", "3", "--json")
+	var capped searchOut
+	if err := json.Unmarshal([]byte(r.stdout), &capped); err != nil || !capped.More || len(capped.Matches) != 3 || capped.AtLeast <= 3 {
+		t.Fatalf("capped, JSON: %v %+v", err, capped)
 	}
 	// None: exit 1 with a message, and an empty list in JSON.
 	r = runWith(t, srv, nil, "search", "NO-SUCH-DEVICE-ZZ9")
