@@ -232,3 +232,19 @@ func TestDeviceShowsJSCRisk(t *testing.T) {
 		t.Fatalf("broken JSC: %d %v %q %+v", r.code, err, r.stderr, out)
 	}
 }
+
+// TestDeviceAndSearchAreSanitised: a hostile device name reaches neither
+// output as terminal control sequences.
+func TestDeviceAndSearchAreSanitised(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t, jamftest.Options{HostileNames: true})
+	for _, args := range [][]string{{"search", "PWNED"}, {"device", "PWNED-MAC"}} {
+		r := runWith(t, srv, nil, args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "PWNED-MAC") {
+			t.Fatalf("%q: %d %q %q", args, r.code, r.stdout, r.stderr)
+		}
+		if strings.ContainsAny(r.stdout+r.stderr, "\x1b\x07") {
+			t.Fatalf("%q: terminal control characters reached the output", args)
+		}
+	}
+}
