@@ -130,7 +130,7 @@ type commandsOptions struct {
 func newCommandsCmd(ctx context.Context, env *Env) *cobra.Command {
 	var o commandsOptions
 	c := &cobra.Command{
-		Use:   "commands --device ID|SERIAL|UDID|NAME",
+		Use:   "commands --device REF",
 		Short: "List one device's MDM commands",
 		Example: `  jamfops commands --device C02XK1JHJG5J
   jamfops commands --device 5 --kind mobile --status pending,failed --json`,
@@ -140,8 +140,8 @@ func newCommandsCmd(ctx context.Context, env *Env) *cobra.Command {
 	}
 	o.conn.register(c, env)
 	c.Flags().BoolVar(&o.asJSON, "json", false, "print JSON")
-	c.Flags().StringVar(&o.device, "device", "", "inventory ID, serial number, UDID, management ID or exact name (required)")
-	c.Flags().StringVar(&o.kind, "kind", "", "computer or mobile (an inventory ID is taken as a computer's unless --kind mobile)")
+	c.Flags().StringVar(&o.device, "device", "", "the device, as search finds it: serial number, name, user, email, UDID, management ID, asset tag or inventory ID (required)")
+	c.Flags().StringVar(&o.kind, "kind", "", "computer or mobile (a bare inventory ID is a computer's unless --kind mobile)")
 	c.Flags().StringVar(&o.status, "status", "", "only these statuses: pending, notnow, failed, completed (comma-separated)")
 	_ = c.RegisterFlagCompletionFunc("kind", fixedCompletions("computer", "mobile"))
 	_ = c.RegisterFlagCompletionFunc("status", fixedCompletions(ops.StatusPending, ops.StatusNotNow, ops.StatusFailed, ops.StatusCompleted))
@@ -170,10 +170,11 @@ func runCommands(ctx context.Context, env *Env, o *commandsOptions) error {
 		}
 	}
 	return withClient(ctx, &o.conn, env, func(c *jamf.Client) error {
-		d, err := ops.FindDevice(ctx, c, o.device, kind)
+		m, err := resolveDeviceRef(ctx, env, c, o.device, kind)
 		if err != nil {
 			return err
 		}
+		d := m.Device
 		entries, src, err := ops.DeviceCommands(ctx, c, d)
 		if err != nil {
 			return err

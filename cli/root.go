@@ -58,6 +58,8 @@ func newRoot(ctx context.Context, env *Env) *cobra.Command {
 	)
 	root.AddCommand(
 		withGroup("setup", newDemoCmd(ctx, env)),
+		withGroup("inventory", newSearchCmd(ctx, env)),
+		withGroup("inventory", newDeviceCmd(ctx, env)),
 		withGroup("inventory", newGroupsCmd(ctx, env)),
 		withGroup("inventory", newDevicesCmd(ctx, env)),
 		withGroup("inventory", newCommandsCmd(ctx, env)),

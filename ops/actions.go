@@ -20,17 +20,17 @@ type Actor struct {
 	Server string
 }
 
-func (a Actor) record(action, reason string, targets []AuditTarget) error {
+func (a Actor) record(action, reason string, params map[string]any, targets []AuditTarget) error {
 	if a.Audit == nil {
 		return errors.New("no audit log: refusing to write without a record")
 	}
-	return a.Audit.Append(AuditEntry{Server: a.Server, Credential: a.Client.Credential(), Action: action, Reason: reason, Targets: targets})
+	return a.Audit.Append(AuditEntry{Server: a.Server, Credential: a.Client.Credential(), Action: action, Reason: reason, Params: params, Targets: targets})
 }
 
 func targetsOf(devices []Device, outcome, detail string) []AuditTarget {
 	out := make([]AuditTarget, len(devices))
 	for i, d := range devices {
-		out[i] = AuditTarget{Device: string(d.Kind) + "/" + d.ID, Name: d.Name, Outcome: outcome, Detail: detail}
+		out[i] = AuditTargetOf(d, outcome, detail)
 	}
 	return out
 }
@@ -44,12 +44,7 @@ func (a Actor) BlankPush(ctx context.Context, devices []Device) (ok, failed int,
 	errIDs, _, err := a.Client.MDM.BlankPush(ctx, ids)
 	targets := targetsOf(devices, "ok", "")
 	if err != nil {
-		outcome := "failed"
-		var ou *jamf.OutcomeUnknownError
-		if errors.As(err, &ou) {
-			outcome = "unknown"
-		}
-		targets = targetsOf(devices, outcome, err.Error())
+		targets = targetsOf(devices, outcomeOf(err), err.Error())
 	} else {
 		bad := map[string]bool{}
 		for _, id := range errIDs {
@@ -63,7 +58,7 @@ func (a Actor) BlankPush(ctx context.Context, devices []Device) (ok, failed int,
 		}
 		ok = len(devices) - failed
 	}
-	if aerr := a.record("blank push", "", targets); aerr != nil {
+	if aerr := a.record("blank push", "", nil, targets); aerr != nil {
 		return ok, failed, errors.Join(err, aerr)
 	}
 	return ok, failed, err
@@ -86,9 +81,15 @@ func (a Actor) Flush(ctx context.Context, devices []Device, status jamf.FlushSta
 	for _, part := range []struct {
 		list   []Device
 		target jamf.FlushTarget
-	}{{comps, jamf.FlushComputers}, {mobiles, jamf.FlushMobileDevices}} {
+		kind   jamf.Platform
+	}{{comps, jamf.FlushComputers, jamf.PlatformComputer}, {mobiles, jamf.FlushMobileDevices, jamf.PlatformMobile}} {
 		if len(part.list) == 0 {
 			continue
+		}
+		for i := range part.list {
+			if part.list[i].Kind == "" {
+				part.list[i].Kind = part.kind // flushed as this kind: record it so
+			}
 		}
 		ids := make([]string, len(part.list))
 		for i, d := range part.list {
@@ -102,7 +103,11 @@ func (a Actor) Flush(ctx context.Context, devices []Device, status jamf.FlushSta
 		}
 	}
 	action := "flush " + strings.ToLower(strings.ReplaceAll(string(status), "+", " and "))
-	if err := a.record(action, "", targets); err != nil {
+	params := map[string]any{"flushStatus": string(status)}
+	if detail != "" {
+		params["preview"] = detail
+	}
+	if err := a.record(action, "", params, targets); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -62,6 +62,10 @@ type SearchResult struct {
 	Matches []SearchMatch
 	// More is true when the server holds more matches than were returned.
 	More bool
+	// AtLeast is a lower bound of how many devices match in all (the
+	// server's counts of the exact and the broad requests overlap, so
+	// their union is only bounded): at least len(Matches).
+	AtLeast int
 	// Requests is how many Jamf Pro API requests the search made.
 	Requests int
 }
@@ -120,6 +124,7 @@ func SearchDevices(ctx context.Context, c *jamf.Client, text string, opts Search
 	results := make([][]SearchMatch, len(queries))
 	more := make([]bool, len(queries))
 	reqs := make([]int, len(queries))
+	totals := make([]int, len(queries))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, q := range queries {
 		g.Go(func() error {
@@ -149,6 +154,7 @@ func SearchDevices(ctx context.Context, c *jamf.Client, text string, opts Search
 			if resp != nil {
 				reqs[i] = resp.Requests
 				more[i] = resp.TotalCount > len(results[i])
+				totals[i] = max(resp.TotalCount, len(results[i]))
 			}
 			return err
 		})
@@ -161,6 +167,13 @@ func SearchDevices(ctx context.Context, c *jamf.Client, text string, opts Search
 	}
 	out := &SearchResult{}
 	seen := map[string]bool{}
+	perKind := map[bool]int{}
+	for i, q := range queries {
+		perKind[q.mobile] = max(perKind[q.mobile], totals[i])
+	}
+	for _, n := range perKind {
+		out.AtLeast += n
+	}
 	for i := range queries {
 		out.Requests += reqs[i]
 		out.More = out.More || more[i]
@@ -187,6 +200,7 @@ func SearchDevices(ctx context.Context, c *jamf.Client, text string, opts Search
 		}
 		return a.ID < b.ID
 	})
+	out.AtLeast = max(out.AtLeast, len(out.Matches))
 	if len(out.Matches) > limit {
 		out.Matches, out.More = out.Matches[:limit], true
 	}

@@ -74,6 +74,13 @@ func TestSearchDevicesRanksAndCaps(t *testing.T) {
 	if len(res.Matches) != 10 || !res.More {
 		t.Fatalf("broad search: %d matches, more=%v; want 10 and more", len(res.Matches), res.More)
 	}
+	all, err := ops.SearchDevices(ctx, c, "macbook", ops.SearchOptions{Limit: 500})
+	if err != nil || all.More {
+		t.Fatalf("search with room for all: %v, more=%v", err, all.More)
+	}
+	if res.AtLeast != len(all.Matches) || all.AtLeast != len(all.Matches) {
+		t.Fatalf("AtLeast = %d (capped) and %d (all), want %d", res.AtLeast, all.AtLeast, len(all.Matches))
+	}
 	for _, m := range res.Matches {
 		if !strings.Contains(strings.ToLower(m.Name), "macbook") || m.Rank == ops.RankExact {
 			t.Errorf("broad match %q ranked %s on %q", m.Name, m.Rank, m.Field)

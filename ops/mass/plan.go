@@ -331,6 +331,9 @@ type Target struct {
 	// Skip says why the device will not be sent to ("" = it will).
 	Skip  string `json:"skip,omitempty"`
 	Stage int    `json:"stage"`
+	// RiskBefore is a risk job target's JSC level when the job was planned
+	// (recorded in the audit log as the level before).
+	RiskBefore string `json:"riskBefore,omitempty"`
 }
 
 // Plan is a frozen mass action: the exact targets, the action and knobs.

@@ -56,7 +56,7 @@ func BuildRisk(rc *jsc.Client, req RiskRequest) (*Plan, *Preflight, error) {
 		Action: Action{Kind: KindRisk, RiskLevel: string(req.Level), Reason: req.Reason}}
 	for _, d := range req.Devices {
 		dev := ops.Device{ID: d.JSC.ID, ManagementID: d.JSC.ID, Name: d.Name(), Serial: d.Serial(), Kind: "jsc"}
-		p.Targets = append(p.Targets, Target{Device: dev})
+		p.Targets = append(p.Targets, Target{Device: dev, RiskBefore: string(d.JSC.Risk)})
 	}
 	pf := &Preflight{Total: len(p.Targets), Send: len(p.Targets), Skipped: map[string]int{}, StageSizes: []int{len(p.Targets)}}
 	pf.Batches = (len(p.Targets) + req.Knobs.BatchSize - 1) / req.Knobs.BatchSize
@@ -122,16 +122,18 @@ func (x *run) auditRisk(idx []int, outcomes, reasons, requestIDs []string) error
 			continue
 		}
 		d := x.p.Targets[i].Device
-		name := d.Name
-		if d.Serial != "" {
-			name += " (" + d.Serial + ")"
-		}
+		d.Kind = "jsc"
 		o := "ok"
 		if outcomes[k] != StateSent {
 			o = outcomes[k]
 		}
+		t := ops.AuditTargetOf(d, o, reasons[k])
+		t.Before, t.After = x.p.Targets[i].RiskBefore, x.p.Action.RiskLevel
+		if t.After == "" {
+			t.After = "reset"
+		}
 		e := ops.AuditEntry{Server: x.p.Server, Credential: x.r.JSC.AppID(), Action: action, Reason: x.p.Action.Reason,
-			Targets: []ops.AuditTarget{{Device: "jsc/" + d.ID, Name: name, Outcome: o, Detail: reasons[k]}}, RequestIDs: requestIDs}
+			Params: map[string]any{"jobId": x.p.ID}, Targets: []ops.AuditTarget{t}, RequestIDs: requestIDs}
 		if err := x.r.Audit.Append(e); err != nil {
 			return err
 		}

@@ -530,10 +530,23 @@ func (x *run) audit(idx []int, outcomes, reasons []string) error {
 		case StateUnverified:
 			o = "unknown"
 		}
-		targets[k] = ops.AuditTarget{Device: string(d.Kind) + "/" + d.ID, Name: d.Name, Outcome: o, Detail: reasons[k]}
+		if d.Kind == "" {
+			d.Kind = jamf.Platform(x.p.Platform) // a plan read from its journal does not store the kind
+		}
+		targets[k] = ops.AuditTargetOf(d, o, reasons[k])
+	}
+	params := map[string]any{"jobId": x.p.ID}
+	if a := x.p.Action; a.CommandType != "" {
+		params["commandType"] = a.CommandType
+	}
+	if a := x.p.Action; len(a.Fields) > 0 {
+		params["fields"] = ops.RedactFields(a.Fields)
+	}
+	if a := x.p.Action; a.FlushStatus != "" {
+		params["flushStatus"] = string(a.FlushStatus)
 	}
 	return x.r.Audit.Append(ops.AuditEntry{Server: x.p.Server, Credential: x.r.Client.Credential(),
-		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Targets: targets})
+		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Params: params, Targets: targets})
 }
 
 // finish marks what was never sent and records how the job ended. A job
