@@ -156,7 +156,11 @@ func TestRunKeepsPaceAndConcurrencyAndSendsOnce(t *testing.T) {
 			t.Fatalf("device %s got the command %d times", d.ID, n)
 		}
 	}
-	if n := log.MaxInWindow("POST /api/v2/mdm/commands", time.Second); n > 21 {
+	// The limiter spaces dispatches 50 ms apart; on a loaded machine (two
+	// cores, -race) arrivals at the server can bunch by a request or two,
+	// so allow a tenth over the ceiling. A broken limiter (a burst, or no
+	// limit) sends far more.
+	if n := log.MaxInWindow("POST /api/v2/mdm/commands", time.Second); n > 23 {
 		t.Fatalf("%d sends within one second at a 20/s ceiling", n)
 	}
 	if p := log.PeakConcurrency(); p > 3 {
