@@ -45,11 +45,11 @@ type UpdateAction string
 
 // Update actions (PlanConfigurationPost.updateAction).
 const (
-	ActionDownloadOnly                UpdateAction = "DOWNLOAD_ONLY"
-	ActionDownloadInstall             UpdateAction = "DOWNLOAD_INSTALL"
+	ActionDownloadOnly                 UpdateAction = "DOWNLOAD_ONLY"
+	ActionDownloadInstall              UpdateAction = "DOWNLOAD_INSTALL"
 	ActionDownloadInstallAllowDeferral UpdateAction = "DOWNLOAD_INSTALL_ALLOW_DEFERRAL"
-	ActionDownloadInstallRestart      UpdateAction = "DOWNLOAD_INSTALL_RESTART"
-	ActionDownloadInstallSchedule     UpdateAction = "DOWNLOAD_INSTALL_SCHEDULE"
+	ActionDownloadInstallRestart       UpdateAction = "DOWNLOAD_INSTALL_RESTART"
+	ActionDownloadInstallSchedule      UpdateAction = "DOWNLOAD_INSTALL_SCHEDULE"
 )
 
 // VersionType says which version a plan targets.

@@ -453,7 +453,10 @@ func (s *Server) statusesOf(devs []*device, now time.Time) []map[string]any {
 func (s *Server) handleUpdateStatuses(w http.ResponseWriter, r *http.Request) {
 	var filter rsqlNode
 	if f := r.URL.Query().Get("filter"); f != "" {
-		node, err := parseRSQL(f, func(field string) bool { _, ok := statusField(map[string]any{"device": map[string]string{}}, field); return ok })
+		node, err := parseRSQL(f, func(field string) bool {
+			_, ok := statusField(map[string]any{"device": map[string]string{}}, field)
+			return ok
+		})
 		if err != nil {
 			writeAPIError(w, http.StatusBadRequest, "INVALID_FILTER", err.Error(), "filter")
 			return

@@ -44,7 +44,9 @@ func iOSOffers() []osOffer {
 
 // tvOSOffers are the tvOS versions. AvailableOsUpdates has no tvOS list, so
 // they are only used to resolve Apple TV plans.
-func tvOSOffers() []osOffer { return offers("27.1", "24J60", "26.2", "23K54", "26.1", "23J582", "18.6", "22M84") }
+func tvOSOffers() []osOffer {
+	return offers("27.1", "24J60", "26.2", "23K54", "26.1", "23J582", "18.6", "22M84")
+}
 
 // offersFor returns the versions of the device's platform.
 func offersFor(d *device) []osOffer {
