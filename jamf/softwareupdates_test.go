@@ -275,3 +275,42 @@ func TestCreatePlansBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanRequestsCostPerDevice: the load model charges a plan request per
+// device named, so a second large request right after the first is turned
+// away with 429 (the spec's rate-limit answer) and creates nothing.
+func TestPlanRequestsCostPerDevice(t *testing.T) {
+	t.Parallel()
+	// Burst 8: the token request (1) and a 200-device request (1 + 200 × 0.02 = 5)
+	// fit; a second one does not.
+	srv, c := setup(t, jamftest.Options{Computers: 450, Load: jamftest.LoadModel{Capacity: 1, Burst: 8, Reject429: true}}, jamf.WithRetries(0, 0))
+	ctx := t.Context()
+	devs := make([]jamf.PlanDevice, 200)
+	for i := range devs {
+		devs[i] = jamf.PlanDevice{DeviceID: strconv.Itoa(i + 1), ObjectType: jamf.ObjectComputer}
+	}
+	cfg := jamf.PlanConfig{UpdateAction: jamf.ActionDownloadOnly, VersionType: jamf.VersionLatestAny}
+	if _, _, err := c.SoftwareUpdates().CreatePlan(ctx, devs, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for i := range devs {
+		devs[i].DeviceID = strconv.Itoa(i + 201)
+	}
+	_, _, err := c.SoftwareUpdates().CreatePlan(ctx, devs, cfg)
+	var rl *jamf.RateLimitError
+	if !errors.As(err, &rl) {
+		t.Fatalf("second request at once: %v", err)
+	}
+	if n := len(srv.Log().Plans()); n != 200 {
+		t.Errorf("%d plans, want 200", n)
+	}
+	var named []int
+	for _, r := range srv.Log().RequestLog() {
+		if r.Route == "POST /api/v1/managed-software-updates/plans" {
+			named = append(named, r.Devices)
+		}
+	}
+	if len(named) != 2 || named[0] != 200 || named[1] != 200 {
+		t.Errorf("devices named per plan request: %v", named)
+	}
+}

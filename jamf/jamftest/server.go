@@ -183,7 +183,7 @@ func NewServer(opts Options) (*Server, error) {
 	s.queue = newQueue(opts.Seed, opts.RetryInterval, opts.NotNowDelay, qgen.uuid)
 	s.bucket.reset(opts.Load.Capacity)
 	seedHistory(s, qgen, now)
-	s.updates = newSWUpdates(opts.Seed)
+	s.updates = newSWUpdates(opts.Seed, &s.queue.changes)
 
 	mux := http.NewServeMux()
 	s.registerRoutes(mux)

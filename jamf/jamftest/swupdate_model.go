@@ -178,11 +178,15 @@ type swUpdates struct {
 	pending []*swPlan // installs whose OS change is not applied yet
 	forced  map[*device]string
 	statusN int
+	// changes is bumped when a device's OS version changes, so that
+	// smart-group and inventory caches recalculate.
+	changes *int
 }
 
-func newSWUpdates(seed uint64) *swUpdates {
+func newSWUpdates(seed uint64, changes *int) *swUpdates {
 	g := &generator{r: newRand(seed + 17)}
-	return &swUpdates{seed: seed, newUUID: g.uuid, byUUID: map[string]*swPlan{}, latest: map[*device]*swPlan{}, forced: map[*device]string{}}
+	return &swUpdates{seed: seed, newUUID: g.uuid, byUUID: map[string]*swPlan{}, latest: map[*device]*swPlan{},
+		forced: map[*device]string{}, changes: changes}
 }
 
 // roll is a deterministic number in [0, n) for a device and a purpose.
@@ -346,6 +350,7 @@ func (u *swUpdates) advance(now time.Time) {
 		}
 		p.applied = true
 		p.dev.osVer, p.dev.osBuild = p.target.version.String(), p.target.build
+		*u.changes++
 	}
 	clear(u.pending[len(kept):])
 	u.pending = kept

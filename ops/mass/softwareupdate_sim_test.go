@@ -229,6 +229,7 @@ func TestStagedRolloutCreatesOnePlanPerEligibleDevice(t *testing.T) {
 	wantCreates := 0
 	reads := 0
 	for s, stage := range byStage {
+		sent := clock.Now()
 		res, err := SendPlans(ctx, c, su, stage, PlanSendOptions{PerRequest: 100, Baseline: pf.Baseline})
 		if err != nil {
 			t.Fatal(err)
@@ -240,7 +241,7 @@ func TestStagedRolloutCreatesOnePlanPerEligibleDevice(t *testing.T) {
 		var j StageJudgement
 		for elapsed := time.Duration(0); ; elapsed += 10 * time.Minute {
 			clock.Advance(10 * time.Minute)
-			r, err := ReadStage(ctx, c, stage, pf.Baseline)
+			r, err := ReadStage(ctx, c, stage, pf.Baseline, sent)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -305,7 +306,7 @@ func TestFailingCanaryHoldsEvenWithAutoContinue(t *testing.T) {
 			t.Fatal(err)
 		}
 		rules := StageRules{Action: su.Action, Share: 1, MaxFailureRate: 0.1, AutoContinue: true}
-		r, err := ReadStage(ctx, c, canary, pf.Baseline)
+		r, err := ReadStage(ctx, c, canary, pf.Baseline, t0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +314,7 @@ func TestFailingCanaryHoldsEvenWithAutoContinue(t *testing.T) {
 			t.Fatalf("before any device worked: %s (%s)", j.Verdict, j.Note)
 		}
 		clock.Advance(3 * time.Hour)
-		r, err = ReadStage(ctx, c, canary, pf.Baseline)
+		r, err = ReadStage(ctx, c, canary, pf.Baseline, t0)
 		if err != nil {
 			t.Fatal(err)
 		}

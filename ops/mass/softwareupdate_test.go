@@ -3,6 +3,7 @@ package mass
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jamfops/jamfops/jamf"
 )
@@ -108,6 +109,16 @@ func TestJudgeStageRules(t *testing.T) {
 		if tc.failed > 0 && len(j.Failures["insufficient power"]) != tc.failed {
 			t.Errorf("%s: failures %v", tc.name, j.Failures)
 		}
+	}
+	// A failure reported before the stage's plans were sent is an earlier
+	// update's: it does not count.
+	old := readings(8, 0)
+	old.Since = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	stale := status("j", jamf.UpdateInstallFailed)
+	stale.Updated = jamf.Time{Time: old.Since.Add(-time.Hour)}
+	old.Statuses = append(old.Statuses, stale)
+	if j := JudgeStage(old, auto, false); j.Failed != 0 || j.Verdict != VerdictContinue {
+		t.Errorf("stale failure counted: %s (%s)", j.Verdict, j.Note)
 	}
 	j := JudgeStage(readings(8, 0), auto, false)
 	if j.Counts[string(jamf.UpdateInstalled)] != 8 || j.Counts[string(jamf.UpdateDownloading)] != 1 || j.Counts[NoStatus] != 1 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jamfops/jamfops/jamf"
 )
@@ -43,13 +44,17 @@ type StageReadings struct {
 	Statuses []jamf.UpdateStatus
 	// Baseline are plan UUIDs from before the job, ignored here.
 	Baseline []string
+	// Since is when the stage's plans were sent (server time): statuses
+	// last updated before it belong to an earlier update and are ignored.
+	Since    time.Time
 	Requests int
 }
 
 // ReadStage reads the plans and update statuses of a stage's devices:
-// 2 × ⌈N ÷ 200⌉ requests per object type.
-func ReadStage(ctx context.Context, c *jamf.Client, devices []jamf.PlanDevice, baseline []string) (*StageReadings, error) {
-	out := &StageReadings{Devices: devices, Baseline: baseline}
+// 2 × ⌈N ÷ 200⌉ requests per object type. since is when the stage's plans
+// were sent, by the server's clock (zero keeps every status).
+func ReadStage(ctx context.Context, c *jamf.Client, devices []jamf.PlanDevice, baseline []string, since time.Time) (*StageReadings, error) {
+	out := &StageReadings{Devices: devices, Baseline: baseline, Since: since}
 	byType := map[jamf.UpdateObjectType][]string{}
 	var types []jamf.UpdateObjectType
 	for _, d := range devices {
@@ -154,6 +159,9 @@ func JudgeStage(r *StageReadings, rules StageRules, watchOver bool) StageJudgeme
 	}
 	statuses := map[string]jamf.UpdateStatus{}
 	for _, s := range r.Statuses {
+		if !r.Since.IsZero() && !s.Updated.IsZero() && s.Updated.Before(r.Since) {
+			continue // an earlier update's status
+		}
 		key := planKey(s.Device.ObjectType, s.Device.DeviceID)
 		if prev, ok := statuses[key]; !ok || s.Updated.After(prev.Updated.Time) {
 			statuses[key] = s
