@@ -109,7 +109,7 @@ type PlanStatus struct {
 // Terminal reports whether the plan will not change any more.
 func (s PlanStatus) Terminal() bool {
 	switch s.State {
-	case "PlanCompleted", "PlanFailed", "PlanCanceled", "PlanException", "RejectingPlan":
+	case "PlanCompleted", "PlanFailed", "PlanCanceled", "PlanException":
 		return true
 	}
 	return false

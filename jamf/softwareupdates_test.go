@@ -314,3 +314,33 @@ func TestPlanRequestsCostPerDevice(t *testing.T) {
 		t.Errorf("devices named per plan request: %v", named)
 	}
 }
+
+// TestPlanListingFilters: the plan listing filters on the spec's fields and
+// refuses others with a 400.
+func TestPlanListingFilters(t *testing.T) {
+	t.Parallel()
+	_, c := setup(t, jamftest.Options{Computers: 50, MobileDevices: 30})
+	ctx := t.Context()
+	su := c.SoftwareUpdates()
+	cfg := jamf.PlanConfig{UpdateAction: jamf.ActionDownloadOnly, VersionType: jamf.VersionLatestAny}
+	if _, _, err := su.CreatePlan(ctx, []jamf.PlanDevice{{DeviceID: "1", ObjectType: jamf.ObjectComputer}, {DeviceID: "2", ObjectType: jamf.ObjectComputer},
+		{DeviceID: "1", ObjectType: jamf.ObjectMobileDevice}}, cfg); err != nil {
+		t.Fatal(err)
+	}
+	mobile, _, err := su.ListPlans(ctx, &jamf.ListOptions{Filter: jamf.Eq("device.objectType", "MOBILE_DEVICE")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mobile) != 1 || mobile[0].Device.DeviceID != "1" || mobile[0].SpecificVersion != "NO_SPECIFIC_VERSION" {
+		t.Errorf("mobile plans: %+v", mobile)
+	}
+	two, _, err := su.ListPlans(ctx, &jamf.ListOptions{Filter: jamf.And(jamf.Eq("updateAction", "DOWNLOAD_ONLY"), jamf.Eq("device.deviceId", "2"))})
+	if err != nil || len(two) != 1 {
+		t.Errorf("plans of computer 2: %v %v", two, err)
+	}
+	_, _, err = su.ListPlans(ctx, &jamf.ListOptions{Filter: jamf.Eq("created", "2026-11-23")})
+	var er *jamf.ErrorResponse
+	if !errors.As(err, &er) || er.Response.StatusCode != http.StatusBadRequest {
+		t.Errorf("filter on a field the spec does not allow: %v", err)
+	}
+}
