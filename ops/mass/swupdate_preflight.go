@@ -2,6 +2,7 @@ package mass
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -148,7 +149,7 @@ type UpdatePreflightOptions struct {
 
 // ErrVersionNotOffered is returned when the server offers the version to none
 // of the job's platforms.
-var ErrVersionNotOffered = fmt.Errorf("version not offered by the server")
+var ErrVersionNotOffered = errors.New("version not offered by the server")
 
 // PreflightSoftwareUpdate reads the versions the server offers (refusing a
 // specific version it offers to none of the devices' platforms), the plans
@@ -159,7 +160,7 @@ var ErrVersionNotOffered = fmt.Errorf("version not offered by the server")
 // type (existing plans) + 1 (privileges, cached per client).
 func PreflightSoftwareUpdate(ctx context.Context, c *jamf.Client, su SoftwareUpdate, devices []UpdateDevice, opts UpdatePreflightOptions) (*UpdatePreflight, error) {
 	if len(devices) == 0 {
-		return nil, fmt.Errorf("no target devices")
+		return nil, errors.New("no target devices")
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
