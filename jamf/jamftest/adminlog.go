@@ -58,6 +58,7 @@ type AdminLog struct {
 	blankPushes map[string]int
 	flushes     []FlushRecord
 	access      []AccessRecord
+	plans       planLog
 }
 
 func newAdminLog() *AdminLog {

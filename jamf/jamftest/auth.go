@@ -32,7 +32,10 @@ func AllPrivileges() []string {
 		"Send Mobile Device Remove Passcode Command", "Send Mobile Device Remove Restrictions Password Command",
 		"Send Mobile Device Mirroring Command", "Send Mobile Device Refresh Cellular Plans Command",
 		"Send Mobile Device Shared iPad Commands", "Send Blank Pushes to Mobile Devices",
-		"Read API Roles", "Create API Roles", "Read API Integrations", "Create API Integrations")
+		"Read API Roles", "Create API Roles", "Read API Integrations", "Create API Integrations",
+		"Read Managed Software Updates", "Create Managed Software Updates",
+		"Send Computer Remote Command to Download and Install OS X Update",
+		"Send Mobile Device Remote Command to Download and Install iOS Update")
 }
 
 // ReadOnlyPrivileges returns a help-desk role: it can look, not act.

@@ -67,6 +67,8 @@ func bulkDevices(r *http.Request, body []byte) int {
 		return bytes.Count(body, []byte(`"managementId"`))
 	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/v2/mdm/blank-push"):
 		return bytes.Count(body, []byte(`"`))/2 - 1
+	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/v1/managed-software-updates/plans"):
+		return bytes.Count(body, []byte(`"deviceId"`))
 	case r.Method == http.MethodDelete && strings.Contains(r.URL.Path, "/commandflush/"):
 		return strings.Count(r.URL.Path, ",") + 1
 	}
@@ -155,6 +157,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		s.mu.Lock()
 		s.queue.advance(s.clock.Now())
+		s.updates.advance(s.clock.Now())
 		s.mu.Unlock()
 		if timeout {
 			rec.held = &bytes.Buffer{}
@@ -226,4 +229,5 @@ func (s *Server) registerRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /JSSResource/computerhistory/id/{id}/subset/{subset}", s.handleHistory(false), "Read Computers")
 	s.handle(mux, "GET /JSSResource/mobiledevicehistory/id/{id}/subset/{subset}", s.handleHistory(true), "Read Mobile Devices")
 	s.handle(mux, "DELETE /JSSResource/commandflush/{idtype}/id/{id}/status/{status}", s.handleFlush, "Flush MDM Commands")
+	s.registerSoftwareUpdateRoutes(mux)
 }

@@ -110,6 +110,7 @@ type Server struct {
 	inventoryCache sortedCache
 	routes         []routeInfo
 	access         accessStore
+	updates        *swUpdates
 }
 
 // routeInfo is one served route and the privileges it checks.
@@ -182,6 +183,7 @@ func NewServer(opts Options) (*Server, error) {
 	s.queue = newQueue(opts.Seed, opts.RetryInterval, opts.NotNowDelay, qgen.uuid)
 	s.bucket.reset(opts.Load.Capacity)
 	seedHistory(s, qgen, now)
+	s.updates = newSWUpdates(opts.Seed, &s.queue.changes)
 
 	mux := http.NewServeMux()
 	s.registerRoutes(mux)
@@ -209,6 +211,7 @@ func (s *Server) Close() { s.hs.Close() }
 func (s *Server) Log() *AdminLog {
 	s.mu.Lock()
 	s.queue.advance(s.clock.Now())
+	s.updates.advance(s.clock.Now())
 	s.mu.Unlock()
 	return s.log
 }

@@ -172,6 +172,7 @@ func exercise(t *testing.T, srv *jamftest.Server, hc *http.Client) {
 	_, err = c.MDM.Flush(ctx, jamf.FlushComputers, []string{computers[0].ID}, jamf.FlushPendingAndFailed)
 	must(err)
 	exerciseAPIRoles(t, c)
+	exerciseSoftwareUpdates(t, srv, c, groups)
 
 	user, err := jamf.NewClient(srv.URL, jamf.WithHTTPClient(hc), jamf.WithUserCredentials(jamftest.DemoUsername, jamftest.DemoPassword))
 	must(err)
@@ -316,7 +317,7 @@ func TestResponsesMatchSpec(t *testing.T) {
 			Options: &openapi3filter.Options{MultiError: true},
 		}
 		input.SetBodyBytes(ex.body)
-		if strings.HasPrefix(ex.req.URL.Path, "/api/v1/api-") {
+		if strings.HasPrefix(ex.req.URL.Path, "/api/v1/api-") || strings.HasPrefix(ex.req.URL.Path, "/api/v1/managed-software-updates/") {
 			checkRequest(t, route, params, ex)
 		}
 		if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
