@@ -45,6 +45,7 @@ type deviceKeyMap struct {
 	FlushFailed      key.Binding
 	FlushBoth        key.Binding
 	Risk             key.Binding
+	Open             key.Binding
 }
 
 func defaultDeviceKeyMap() deviceKeyMap {
@@ -55,6 +56,7 @@ func defaultDeviceKeyMap() deviceKeyMap {
 		FlushFailed:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "failed")),
 		FlushBoth:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all: pending and failed")),
 		Risk:         key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "set/reset JSC risk")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "command detail")),
 	}
 }
 
@@ -232,6 +234,12 @@ func (m deviceModel) Update(msg tea.Msg) (deviceModel, tea.Cmd) {
 			return m, reportInfo("Cancelled: nothing was flushed.")
 		}
 		switch {
+		case key.Matches(msg, m.keys.Open):
+			if m.table.cursor < len(m.rows) && m.rows[m.table.cursor].entry != nil {
+				e, d := *m.rows[m.table.cursor].entry, m.device
+				return m, navigate(navigateMsg{to: screenCommand, device: &d, command: &e, entries: m.entries})
+			}
+			return m, nil
 		case key.Matches(msg, m.keys.Risk):
 			if m.c.deps.JSC == nil {
 				return m, reportError(fmt.Errorf("JSC is not configured (set JSC_APP_ID and JSC_APP_SECRET)"))
@@ -371,7 +379,7 @@ func orDash(s string) string {
 }
 
 func (m deviceModel) ShortHelp() []key.Binding {
-	keys := []key.Binding{m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands), m.c.gated(m.keys.Flush, jamf.PrivFlushMDMCommands)}
+	keys := []key.Binding{m.keys.Open, m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands), m.c.gated(m.keys.Flush, jamf.PrivFlushMDMCommands)}
 	if m.c.deps.JSC != nil {
 		keys = append(keys, m.keys.Risk)
 	}
