@@ -500,7 +500,9 @@ func (h helpKeys) ShortHelp() []key.Binding {
 
 func (h helpKeys) FullHelp() [][]key.Binding {
 	g := h.global
-	return append(h.screen.FullHelp(), []key.Binding{g.Find, g.Refresh, g.Back, g.Palette, g.Audit, g.Help, g.Quit})
+	// The global keys come first so that a narrow terminal cuts a
+	// screen's last column rather than find, back or quit.
+	return append([][]key.Binding{{g.Find, g.Refresh, g.Back, g.Palette, g.Audit, g.Help, g.Quit}}, h.screen.FullHelp()...)
 }
 
 // Privileges returns what the console learnt of the credential (for tests).
