@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jsc"
@@ -338,6 +339,13 @@ func (m deviceModel) View() string {
 	if len(notes) > 0 {
 		note = st.App.Hint.Render(strings.Join(notes, " "))
 	}
+	// Wrap rather than cut the header: every value stays readable, and the
+	// table gives up the lines the header takes beyond its usual two.
+	if m.c.width > 0 {
+		info = ansi.Wrap(info, m.c.width, " ")
+		head = ansi.Wrap(head, m.c.width, " ")
+	}
+	extra := strings.Count(head, "\n") + strings.Count(info, "\n") - 1
 	top := head + "\n" + st.App.Subtle.Render(info) + "\n" + m.riskPanel() + note
 	switch {
 	case m.loading && m.entries == nil:
@@ -351,7 +359,11 @@ func (m deviceModel) View() string {
 			st.App.Key.Render("p")+" pending (incl. NotNow)   "+st.App.Key.Render("f")+" failed   "+st.App.Key.Render("a")+" both\n"+
 			st.App.Subtle.Render("any other key cancels"))
 	}
-	return top + "\n" + m.table.View(st)
+	t := m.table
+	if extra > 0 {
+		t.setSize(t.width, t.height+1-extra)
+	}
+	return top + "\n" + t.View(st)
 }
 
 // riskPanel is the device's JSC risk line ("" without JSC).
