@@ -16,7 +16,9 @@ type membersLoadedMsg struct {
 	req     uint64
 	from    uint64
 	devices []ops.Device
-	err     error
+	// idx is built with the load, off the UI's goroutine (nil: build it).
+	idx *memberIndex
+	err error
 }
 
 // countsMsg carries each member's pending and failed command counts.
@@ -111,7 +113,11 @@ func (m *membersModel) load() tea.Cmd {
 		} else {
 			devs, err = ops.GroupMembers(ctx, client, g)
 		}
-		return membersLoadedMsg{req: req, from: from, devices: devs, err: err}
+		if err != nil {
+			return membersLoadedMsg{req: req, from: from, err: err}
+		}
+		idx := newMemberIndex(devs)
+		return membersLoadedMsg{req: req, from: from, devices: devs, idx: &idx}
 	})
 }
 
@@ -170,7 +176,11 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 			return m, nil
 		}
 		m.devices = msg.devices
-		m.idx = newMemberIndex(m.devices)
+		if msg.idx != nil {
+			m.idx = *msg.idx
+		} else {
+			m.idx = newMemberIndex(m.devices)
+		}
 		m.rebuild()
 		return m, m.moreCounts()
 	case countsMsg:

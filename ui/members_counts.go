@@ -70,6 +70,11 @@ func (m *membersModel) addCounts(msg countsMsg) {
 	for _, s := range msg.summary.Stuck {
 		m.counts[s.Device.ID] = [2]int{s.Pending, s.Failed}
 	}
+	for _, d := range msg.asked {
+		if i, ok := m.idx.pos[d.ID]; ok {
+			m.idx.knownAt[i], m.idx.countAt[i] = true, m.counts[d.ID]
+		}
+	}
 	m.counted = len(m.known) >= len(m.devices)
 	if m.sortCol >= 6 {
 		m.idx.sorted = false

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -11,108 +12,128 @@ import (
 // memberIndex is what a members screen computes once per load so that a
 // keystroke never lower-cases or compares raw records: the lower-cased
 // filter text and name key of every device, and the devices' order for
-// the current sort (rebuilt only when the sort or the counts change).
+// each column sorted so far (a reversed sort reads the same order
+// backwards; count columns, which change as counts arrive, are re-sorted).
 type memberIndex struct {
 	search  []string // lower-case filter text per device
 	nameKey []string // lower-case name per device
-	order   []int    // every device, in the current sort order
-	sorted  bool     // order matches sortCol/desc and the counts
+	orders  [6][]int // every device sorted by each count-free column, ascending
+	counted []int    // the count column's order (direction included)
+	current []int    // the order of the current sort
+	// pos finds a device's position by ID; knownAt and countAt hold the
+	// counts by position, so sorting by a count reads no map.
+	pos     map[string]int
+	knownAt []bool
+	countAt [][2]int
+	sorted  bool // current matches sortCol/desc and the counts
 }
 
-// index computes the per-load keys of devs.
+// newMemberIndex computes the per-load keys of devs and their order by name.
 func newMemberIndex(devs []ops.Device) memberIndex {
-	x := memberIndex{search: make([]string, len(devs)), nameKey: make([]string, len(devs))}
+	x := memberIndex{search: make([]string, len(devs)), nameKey: make([]string, len(devs)),
+		pos: make(map[string]int, len(devs)), knownAt: make([]bool, len(devs)), countAt: make([][2]int, len(devs))}
 	for i, d := range devs {
+		x.pos[d.ID] = i
 		x.nameKey[i] = strings.ToLower(d.Name)
 		x.search[i] = strings.ToLower(ops.Clean(d.Name + " " + d.Serial + " " + d.Model + " " + d.OS + " " + d.User))
 	}
+	// Every column that does not depend on counts is sorted here, once,
+	// off the UI's goroutine (the load's command builds the index), so that
+	// no sort key press ever sorts 100,000 strings.
+	x.orders[0] = byKey(x.nameKey)
+	for col := 1; col <= 4; col++ {
+		keys := make([]string, len(devs))
+		for i := range devs {
+			keys[i] = [...]string{"", devs[i].Serial, devs[i].Model, devs[i].OS, devs[i].User}[col]
+		}
+		x.orders[col] = byKey(keys)
+	}
+	stamps := make([]int64, len(devs))
+	for i := range devs {
+		if t := devs[i].LastCheckIn; t != nil {
+			stamps[i] = t.UnixNano()
+		}
+	}
+	x.orders[5] = byKey(stamps)
 	return x
 }
 
-// sortOrder sorts every device by column col (desc reverses), ties by
-// position in the load. Count columns sort devices whose counts are not
-// known yet last in either direction, so that sorting never asks for
-// counts of rows it then pushes off screen.
-func (m *membersModel) sortOrder() {
-	n := len(m.devices)
-	order := m.idx.order[:0]
-	if cap(order) < n {
-		order = make([]int, 0, n)
-	}
-	for i := range n {
-		order = append(order, i)
-	}
-	devs, keys, col, desc := m.devices, m.idx.nameKey, m.sortCol, m.desc
-	dir := func(c int) int {
-		if desc {
-			return -c
-		}
-		return c
-	}
-	switch col {
-	case 6, 7:
-		vals := make([]int, n) // -1: not known yet
-		for i := range devs {
-			vals[i] = -1
-			if m.known[devs[i].ID] {
-				vals[i] = m.counts[devs[i].ID][col-6]
-			}
-		}
-		slices.SortFunc(order, func(a, b int) int {
-			if (vals[a] < 0) != (vals[b] < 0) {
-				return cmp.Compare(vals[b], vals[a]) // known first
-			}
-			if c := dir(cmp.Compare(vals[a], vals[b])); c != 0 {
-				return c
-			}
-			return cmp.Compare(a, b)
-		})
-	case 5:
-		stamps := make([]int64, n)
-		for i := range devs {
-			if t := devs[i].LastCheckIn; t != nil {
-				stamps[i] = t.UnixNano()
-			}
-		}
-		slices.SortFunc(order, func(a, b int) int {
-			if c := dir(cmp.Compare(stamps[a], stamps[b])); c != 0 {
-				return c
-			}
-			return cmp.Compare(a, b)
-		})
-	default:
-		field := func(i int) string { return keys[i] }
-		switch col {
-		case 1:
-			field = func(i int) string { return devs[i].Serial }
-		case 2:
-			field = func(i int) string { return devs[i].Model }
-		case 3:
-			field = func(i int) string { return devs[i].OS }
-		case 4:
-			field = func(i int) string { return devs[i].User }
-		}
-		slices.SortFunc(order, func(a, b int) int {
-			if c := dir(strings.Compare(field(a), field(b))); c != 0 {
-				return c
-			}
-			return cmp.Compare(a, b)
-		})
-	}
-	m.idx.order, m.idx.sorted = order, true
+// keyed is a sort key beside its device's position.
+type keyed[K cmp.Ordered] struct {
+	k K
+	i int
 }
 
-// filtered returns the sorted devices whose filter text contains q.
+// byKey returns positions 0..len(keys)-1 ordered by key, ties by position.
+// Keys sit next to positions so that comparisons read contiguous memory,
+// not the device records.
+func byKey[K cmp.Ordered](keys []K) []int {
+	pairs := make([]keyed[K], len(keys))
+	for i, k := range keys {
+		pairs[i] = keyed[K]{k, i}
+	}
+	slices.SortFunc(pairs, func(a, b keyed[K]) int {
+		if c := cmp.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return a.i - b.i
+	})
+	out := make([]int, len(pairs))
+	for i, p := range pairs {
+		out[i] = p.i
+	}
+	return out
+}
+
+// sortOrder makes idx.current the devices' order for the current sort.
+// Count columns sort devices whose counts are not known yet last in either
+// direction, so that sorting never asks for counts of rows it then pushes
+// off screen.
+func (m *membersModel) sortOrder() {
+	devs, col := m.devices, m.sortCol
+	if col == 6 || col == 7 {
+		vals := make([]int, len(devs)) // known counts, direction applied; unknown last
+		for i := range devs {
+			switch c, ok := m.idx.countAt[i], m.idx.knownAt[i]; {
+			case !ok:
+				vals[i] = math.MaxInt
+			case m.desc:
+				vals[i] = -c[col-6]
+			default:
+				vals[i] = c[col-6]
+			}
+		}
+		m.idx.counted = byKey(vals)
+		m.idx.current, m.idx.sorted = m.idx.counted, true
+		return
+	}
+	m.idx.current, m.idx.sorted = m.idx.orders[col], true
+}
+
+// filtered returns the devices whose filter text contains q, in the
+// current sort order.
 func (m *membersModel) filtered(q string) []int {
 	if !m.idx.sorted {
 		m.sortOrder()
 	}
-	if q == "" {
-		return slices.Clone(m.idx.order)
+	order := m.idx.current
+	reverse := m.desc && m.sortCol != 6 && m.sortCol != 7
+	// Match in load order (the filter texts lie in memory in that order),
+	// then walk the sort order picking the matches.
+	var hit []bool
+	if q != "" {
+		hit = make([]bool, len(order))
+		for i, text := range m.idx.search {
+			hit[i] = strings.Contains(text, q)
+		}
 	}
-	view := make([]int, 0, len(m.idx.order)/4)
-	for _, i := range m.idx.order {
-		if strings.Contains(m.idx.search[i], q) {
+	view := make([]int, 0, len(order))
+	for j := range order {
+		i := order[j]
+		if reverse {
+			i = order[len(order)-1-j]
+		}
+		if hit == nil || hit[i] {
 			view = append(view, i)
 		}
 	}
