@@ -326,8 +326,8 @@ func (m deviceModel) View() string {
 		online = st.Status.Offline.Render("offline for " + formatAge(d.LastCheckIn, now))
 	}
 	head := st.App.Title.Render(ops.Clean(d.Name)) + st.App.Subtle.Render(fmt.Sprintf("  %s %s · %s", d.Kind, ops.Clean(d.ID), online))
-	info := fmt.Sprintf("Serial %s · %s · %s · user %s\nUDID %s · management ID %s · last check-in %s",
-		ops.Clean(d.Serial), ops.Clean(d.Model), ops.Clean(d.OS), orDash(ops.Clean(d.User)), ops.Clean(d.UDID), ops.Clean(d.ManagementID), formatStamp(d.LastCheckIn))
+	info := packParts([]string{"Serial " + ops.Clean(d.Serial), ops.Clean(d.Model), ops.Clean(d.OS), "user " + orDash(ops.Clean(d.User))}, m.c.width) + "\n" +
+		packParts([]string{"UDID " + ops.Clean(d.UDID), "management ID " + ops.Clean(d.ManagementID), "last check-in " + formatStamp(d.LastCheckIn)}, m.c.width)
 	var notes []string
 	if !m.src.API && !m.loading && m.err == nil {
 		notes = append(notes, "From the Classic history only (no command UUIDs).")
@@ -342,7 +342,6 @@ func (m deviceModel) View() string {
 	// Wrap rather than cut the header: every value stays readable, and the
 	// table gives up the lines the header takes beyond its usual two.
 	if m.c.width > 0 {
-		info = ansi.Wrap(info, m.c.width, " ")
 		head = ansi.Wrap(head, m.c.width, " ")
 	}
 	extra := strings.Count(head, "\n") + strings.Count(info, "\n") - 1
