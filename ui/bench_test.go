@@ -132,12 +132,13 @@ func BenchmarkMembersKeystrokeWorst100k(b *testing.B) {
 	b.Run("sort-each-column", func(b *testing.B) {
 		m := bigMembersShuffled(100_000)
 		asked := make([]ops.Device, 0, len(m.devices))
+		at := make([]int, 0, len(m.devices))
 		summary := &ops.QueueSummary{}
 		for i, d := range m.devices {
-			asked = append(asked, d)
+			asked, at = append(asked, d), append(at, i)
 			summary.Stuck = append(summary.Stuck, ops.DeviceBacklog{Device: d, Pending: i % 7, Failed: i % 3})
 		}
-		m, _ = m.Update(countsMsg{req: m.req, summary: summary, asked: asked})
+		m, _ = m.Update(countsMsg{req: m.req, summary: summary, asked: asked, askedAt: at})
 		b.ReportAllocs()
 		for b.Loop() {
 			m, _ = m.Update(keyMsg("s"))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -28,7 +29,9 @@ type countsMsg struct {
 	summary *ops.QueueSummary
 	// asked are the devices counted (a lazy count covers only some).
 	asked []ops.Device
-	err   error
+	// askedAt are their positions in the screen's devices.
+	askedAt []int
+	err     error
 }
 
 type blankPushDoneMsg struct {
@@ -117,6 +120,12 @@ func (m *membersModel) load() tea.Cmd {
 			return membersLoadedMsg{req: req, from: from, err: err}
 		}
 		idx := newMemberIndex(devs)
+		if len(devs) > countAllLimit {
+			// The inventory records decoded for a big group are garbage
+			// now; hand their pages back to the OS rather than keep the
+			// load's peak resident while the screen is browsed.
+			debug.FreeOSMemory()
+		}
 		return membersLoadedMsg{req: req, from: from, devices: devs, idx: &idx}
 	})
 }

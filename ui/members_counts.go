@@ -32,11 +32,16 @@ func (m *membersModel) moreCounts() tea.Cmd {
 		return nil
 	}
 	var want []ops.Device
+	var at []int // want's positions in m.devices
 	if !m.lazyCounts() {
 		if m.counted || len(m.asked) > 0 {
 			return nil
 		}
 		want = m.devices
+		at = make([]int, len(want))
+		for i := range at {
+			at[i] = i
+		}
 	} else {
 		lo := max(0, m.table.offset-m.table.height)
 		hi := min(len(m.view), m.table.offset+2*m.table.height)
@@ -44,6 +49,7 @@ func (m *membersModel) moreCounts() tea.Cmd {
 			d := m.devices[m.view[r]]
 			if !m.known[d.ID] && !m.asked[d.ID] {
 				want = append(want, d)
+				at = append(at, m.view[r])
 			}
 		}
 		if len(want) == 0 {
@@ -56,7 +62,7 @@ func (m *membersModel) moreCounts() tea.Cmd {
 	req, from, client, ctx, now := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.c.now()
 	return func() tea.Msg {
 		s, err := ops.AnalyseQueue(ctx, client, want, now, nil)
-		return countsMsg{req: req, from: from, summary: s, asked: want, err: err}
+		return countsMsg{req: req, from: from, summary: s, asked: want, askedAt: at, err: err}
 	}
 }
 
@@ -70,9 +76,9 @@ func (m *membersModel) addCounts(msg countsMsg) {
 	for _, s := range msg.summary.Stuck {
 		m.counts[s.Device.ID] = [2]int{s.Pending, s.Failed}
 	}
-	for _, d := range msg.asked {
-		if i, ok := m.idx.pos[d.ID]; ok {
-			m.idx.knownAt[i], m.idx.countAt[i] = true, m.counts[d.ID]
+	for j, i := range msg.askedAt {
+		if i < len(m.idx.knownAt) {
+			m.idx.knownAt[i], m.idx.countAt[i] = true, m.counts[msg.asked[j].ID]
 		}
 	}
 	m.counted = len(m.known) >= len(m.devices)

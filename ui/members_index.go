@@ -20,9 +20,8 @@ type memberIndex struct {
 	orders  [6][]int // every device sorted by each count-free column, ascending
 	counted []int    // the count column's order (direction included)
 	current []int    // the order of the current sort
-	// pos finds a device's position by ID; knownAt and countAt hold the
-	// counts by position, so sorting by a count reads no map.
-	pos     map[string]int
+	// knownAt and countAt hold the counts by position, so sorting by a
+	// count reads no map.
 	knownAt []bool
 	countAt [][2]int
 	sorted  bool // current matches sortCol/desc and the counts
@@ -31,9 +30,8 @@ type memberIndex struct {
 // newMemberIndex computes the per-load keys of devs and their order by name.
 func newMemberIndex(devs []ops.Device) memberIndex {
 	x := memberIndex{search: make([]string, len(devs)), nameKey: make([]string, len(devs)),
-		pos: make(map[string]int, len(devs)), knownAt: make([]bool, len(devs)), countAt: make([][2]int, len(devs))}
+		knownAt: make([]bool, len(devs)), countAt: make([][2]int, len(devs))}
 	for i, d := range devs {
-		x.pos[d.ID] = i
 		x.nameKey[i] = strings.ToLower(d.Name)
 		x.search[i] = strings.ToLower(ops.Clean(d.Name + " " + d.Serial + " " + d.Model + " " + d.OS + " " + d.User))
 	}
