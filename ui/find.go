@@ -130,7 +130,7 @@ func (m findModel) Update(msg tea.Msg) (findModel, tea.Cmd) {
 		}
 		m.rebuild()
 		if d, ok := direct(msg.res); ok {
-			return m, navigate(navigateMsg{to: screenDevice, device: &d, replace: true})
+			return m, navigate(navigateMsg{to: screenDevice, device: &d, replace: m.sc.id})
 		}
 		return m, nil
 	case spinner.TickMsg:

@@ -44,9 +44,10 @@ type navigateMsg struct {
 	entries []ops.CommandEntry
 	// all lists the whole inventory of group.Kind (screenMembers).
 	all bool
-	// replace leaves the top screen before opening (a search that
-	// found one device opens it in its own place).
-	replace bool
+	// replace is the scope id of a screen to leave before opening, if it
+	// is still on top (a search that found one device opens it in its
+	// own place); 0 for none.
+	replace uint64
 }
 
 // backMsg asks the root to return to the previous screen.
