@@ -151,14 +151,14 @@ func (m findModel) title() string { return "Find · " + ops.Clean(m.text) }
 
 func (m findModel) View() string {
 	st := &m.c.styles
-	top := st.App.Title.Render("Devices matching “"+ops.Clean(m.text)+"”") + st.App.Subtle.Render("  serial, name, user, email, UDID, management ID, asset tag")
+	top := st.App.Title.Render("Devices matching “" + ops.Clean(m.text) + "”")
 	switch {
 	case m.loading:
 		return top + "\n\n  " + m.spin.View() + " Searching computers and mobile devices…"
 	case m.err != nil:
 		return top + "\n\n  " + st.App.Error.Render("Search failed") + "\n  " + humanError(m.err) + "\n\n  " + st.App.Subtle.Render("press r to retry")
 	case m.res == nil || len(m.res.Matches) == 0:
-		return top + "\n\n  No computer or mobile device matches. Try part of the serial or name, or * as a wildcard (C02*)."
+		return top + "\n\n  No computer or mobile device matches by serial, name, user, email, UDID, management ID or asset tag.\n  Try part of the serial or name, or * as a wildcard (C02*)."
 	}
 	n := len(m.res.Matches)
 	es := "es"

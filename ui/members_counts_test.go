@@ -14,7 +14,7 @@ const commandsRoute = "GET /api/v2/mdm/commands"
 // there and "…" elsewhere, and asks for more as the view scrolls.
 func TestBigGroupCountsOnlyVisibleRows(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, jamftest.Options{Computers: 5_000, MobileDevices: 10}, "", "")
+	f := newFixture(t, jamftest.Options{Computers: 2_200, MobileDevices: 10}, "", "")
 	m := start(t, f.deps, 120, 40)
 	before := f.srv.Log().Requests(commandsRoute)
 	m = press(t, m, "enter") // All Managed Clients: every computer
