@@ -41,8 +41,8 @@ type findModel struct {
 
 func newFindModel(c *common, text string) findModel {
 	m := findModel{c: c, sc: c.newScope(), keys: defaultListKeyMap(), text: strings.TrimSpace(text), spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
-	m.table = newTable([]column{{title: "KIND", width: 8}, {title: "NAME", width: 0}, {title: "SERIAL", width: 13}, {title: "USER", width: 16, drop: 1},
-		{title: "MODEL", width: 0, drop: 2}, {title: "OS", width: 13}, {title: "MATCHED", width: 0}})
+	m.table = newTable([]column{{title: "KIND", width: 8}, {title: "NAME", width: 0}, {title: "SERIAL", width: 12}, {title: "USER", width: 14, drop: 1},
+		{title: "MODEL", width: 0, drop: 2}, {title: "OS", width: 12}, {title: "MATCHED", width: 16}})
 	return m
 }
 

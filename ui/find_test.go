@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jamf/jamftest"
@@ -174,5 +176,22 @@ func TestAllDevicesEntryPoints(t *testing.T) {
 		if dm, ok := m.(Model).top().(deviceModel); !ok || dm.device.Kind != c.kind {
 			t.Fatalf(":%s then enter: %T", c.cmd, m.(Model).top())
 		}
+	}
+}
+
+// TestFindPickListGolden renders the pick list of an ambiguous search.
+// Update with: go test ./ui -run TestFindPickListGolden -update
+func TestFindPickListGolden(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{100, 30}, {160, 45}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, jamftest.Options{}, "", "")
+			m := start(t, f.deps, size[0], size[1])
+			m = press(t, m, ":")
+			m = typeText(t, m, "device aaron")
+			m = press(t, m, "enter")
+			golden.RequireEqual(t, screenText(m, f.srv))
+		})
 	}
 }
