@@ -246,9 +246,11 @@ func (m commandModel) lines() []string {
 	}
 	out = append(out, bullets(st, "Usual causes", x.Causes, w)...)
 	out = append(out, bullets(st, "What to try next", x.Next, w)...)
-	if e.Status == ops.StatusFailed && !m.c.deps.ReadOnly {
+	if e.Status == ops.StatusFailed {
 		hint := "R re-sends this command type to the device."
-		if why := m.resendRefusal(); why != "" {
+		if m.c.deps.ReadOnly {
+			hint = "Read-only session: re-sending is not available."
+		} else if why := m.resendRefusal(); why != "" {
 			hint = "Cannot be re-sent from here: " + why + "."
 		} else if why := m.c.writeBlocked(m.resendPrivs()...); why != "" {
 			hint = "Re-send needs: " + strings.TrimPrefix(why, "needs ") + "."

@@ -185,6 +185,9 @@ func TestResendGated(t *testing.T) {
 	if footer := lines[len(lines)-1]; strings.Contains(footer, "R re-send") || !strings.Contains(footer, "find device") {
 		t.Fatalf("read-only footer: %q", footer)
 	}
+	if !strings.Contains(screenText(m, f.srv), "Read-only session: re-sending is not available.") {
+		t.Fatal("read-only detail does not say re-sending is unavailable")
+	}
 	m = press(t, m, "R")
 	if out := screenText(m, f.srv); !strings.Contains(out, "read-only mode") {
 		t.Fatalf("no read-only refusal:\n%s", out)
