@@ -27,8 +27,11 @@ type Model struct {
 	help      help.Model
 	palette   textinput.Model
 	paletteOn bool
-	quitting  bool
-	initCmd   tea.Cmd
+	// find is the device search box (the Find key, or :device alone).
+	find     textinput.Model
+	findOn   bool
+	quitting bool
+	initCmd  tea.Cmd
 	// quitAsk is the question asked before quitting interrupts a job.
 	quitAsk *confirmation
 	// starting holds the IDs of jobs whose resume is on its way, so a
@@ -45,9 +48,10 @@ func newModel(deps Deps, tags *tagSource) Model {
 	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}, tags: tags}
 	c.styles = newStyles(true, deps.Accent)
 	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New(), starting: map[string]bool{}}
-	m.palette = newInput(": ", "groups · queue · log · profile NAME · risk · jobs · quit")
+	m.palette = newInput(": ", "device TEXT · computers · mobile · groups · queue · log · profile NAME · risk · jobs · quit")
 	m.palette.SetSuggestions(paletteCommands())
 	m.palette.ShowSuggestions = true
+	m.find = newInput("find device: ", "serial, name, user, email, UDID, management ID or asset tag; * is a wildcard")
 	groups := newGroupsModel(c)
 	m.initCmd = groups.load()
 	m.stack = []screen{groups}
@@ -55,7 +59,7 @@ func newModel(deps Deps, tags *tagSource) Model {
 }
 
 func paletteCommands() []string {
-	return []string{"groups", "queue", "log", "audit", "profile", "risk", "jobs", "quit", "help"}
+	return []string{"groups", "device", "computers", "mobile", "queue", "log", "audit", "profile", "risk", "jobs", "quit", "help"}
 }
 
 // Init implements tea.Model.
@@ -83,6 +87,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		m.palette.SetWidth(msg.Width - 4)
+		m.find.SetWidth(msg.Width - 16)
 		for i, s := range m.stack {
 			m.stack[i] = s.resize(msg.Width, m.bodyHeight())
 		}
@@ -180,8 +185,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.palette, cmd = m.palette.Update(msg)
 		return m, cmd
 	}
+	if m.findOn {
+		return m.findKey(msg)
+	}
 	if !m.top().capturing() {
 		switch {
+		case key.Matches(msg, m.keys.Find):
+			return m.openFind()
 		case key.Matches(msg, m.keys.Quit):
 			return m.askQuit()
 		case key.Matches(msg, m.keys.Help):
@@ -229,7 +239,15 @@ func (m Model) open(msg navigateMsg) (tea.Model, tea.Cmd) {
 		m.popTo(1)
 		return m, nil
 	case screenMembers:
-		s = newMembersModel(m.c, *msg.group)
+		if msg.all {
+			s = newAllDevicesModel(m.c, msg.group.Kind)
+		} else {
+			s = newMembersModel(m.c, *msg.group)
+		}
+	case screenFind:
+		s = newFindModel(m.c, msg.text)
+	case screenCommand:
+		s = newCommandModel(m.c, *msg.device, *msg.command, msg.entries)
 	case screenDevice:
 		s = newDeviceModel(m.c, *msg.device)
 	case screenQueue:
@@ -255,6 +273,9 @@ func (m Model) open(msg navigateMsg) (tea.Model, tea.Cmd) {
 		}
 		s = newRiskModel(m.c, msg.devices, msg.label)
 	}
+	if msg.replace != 0 && m.top().owner().id == msg.replace {
+		m.popTo(len(m.stack) - 1)
+	}
 	s = s.resize(m.c.width, m.bodyHeight())
 	s, cmd := s.reload()
 	m.stack = append(m.stack, s)
@@ -272,6 +293,15 @@ func (m Model) runPalette(line string) (tea.Model, tea.Cmd) {
 		return m.open(navigateMsg{to: screenGroups})
 	case "log", "audit":
 		return m.open(navigateMsg{to: screenAudit})
+	case "device", "find", "d":
+		if arg == "" {
+			return m.openFind()
+		}
+		return m.open(navigateMsg{to: screenFind, text: arg})
+	case "computers":
+		return m.open(navigateMsg{to: screenMembers, group: &ops.GroupSummary{Kind: jamf.PlatformComputer}, all: true})
+	case "mobile", "mobiles":
+		return m.open(navigateMsg{to: screenMembers, group: &ops.GroupSummary{Kind: jamf.PlatformMobile}, all: true})
 	case "queue", "q":
 		switch s := m.top().(type) {
 		case membersModel:
@@ -416,6 +446,9 @@ func (m Model) footer() string {
 	if m.paletteOn {
 		return m.palette.View() + "\n"
 	}
+	if m.findOn {
+		return m.find.View() + "\n" + st.App.Subtle.Render("enter search · esc cancel")
+	}
 	status := ""
 	switch {
 	case m.status != "" && m.statusErr:
@@ -445,8 +478,8 @@ func (m Model) shortHelp(h helpKeys) string {
 	// Drop keys from the end (the screen's first keys matter most) until
 	// the line fits with "? help", which lists them all.
 	keys := h.ShortHelp()
-	keys = keys[:len(keys)-2] // help and quit
-	more := full.ShortHelpView([]key.Binding{m.keys.Help})
+	keys = keys[:len(keys)-3] // find, help and quit
+	more := full.ShortHelpView([]key.Binding{m.keys.Find, m.keys.Help})
 	for ; len(keys) > 0; keys = keys[:len(keys)-1] {
 		if line := full.ShortHelpView(keys) + " • " + more; lipgloss.Width(line) <= m.c.width {
 			return line
@@ -462,12 +495,14 @@ type helpKeys struct {
 }
 
 func (h helpKeys) ShortHelp() []key.Binding {
-	return append(h.screen.ShortHelp(), h.global.Back, h.global.Palette, h.global.Help, h.global.Quit)
+	return append(h.screen.ShortHelp(), h.global.Back, h.global.Palette, h.global.Find, h.global.Help, h.global.Quit)
 }
 
 func (h helpKeys) FullHelp() [][]key.Binding {
 	g := h.global
-	return append(h.screen.FullHelp(), []key.Binding{g.Refresh, g.Back, g.Palette, g.Audit, g.Help, g.Quit})
+	// The global keys come first so that a narrow terminal cuts a
+	// screen's last column rather than find, back or quit.
+	return append([][]key.Binding{{g.Find, g.Refresh, g.Back, g.Palette, g.Audit, g.Help, g.Quit}}, h.screen.FullHelp()...)
 }
 
 // Privileges returns what the console learnt of the credential (for tests).

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jsc"
@@ -45,6 +46,7 @@ type deviceKeyMap struct {
 	FlushFailed      key.Binding
 	FlushBoth        key.Binding
 	Risk             key.Binding
+	Open             key.Binding
 }
 
 func defaultDeviceKeyMap() deviceKeyMap {
@@ -55,6 +57,7 @@ func defaultDeviceKeyMap() deviceKeyMap {
 		FlushFailed:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "failed")),
 		FlushBoth:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all: pending and failed")),
 		Risk:         key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "set/reset JSC risk")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "command detail")),
 	}
 }
 
@@ -232,6 +235,12 @@ func (m deviceModel) Update(msg tea.Msg) (deviceModel, tea.Cmd) {
 			return m, reportInfo("Cancelled: nothing was flushed.")
 		}
 		switch {
+		case key.Matches(msg, m.keys.Open):
+			if m.table.cursor < len(m.rows) && m.rows[m.table.cursor].entry != nil {
+				e, d := *m.rows[m.table.cursor].entry, m.device
+				return m, navigate(navigateMsg{to: screenCommand, device: &d, command: &e, entries: m.entries})
+			}
+			return m, nil
 		case key.Matches(msg, m.keys.Risk):
 			if m.c.deps.JSC == nil {
 				return m, reportError(fmt.Errorf("JSC is not configured (set JSC_APP_ID and JSC_APP_SECRET)"))
@@ -317,8 +326,8 @@ func (m deviceModel) View() string {
 		online = st.Status.Offline.Render("offline for " + formatAge(d.LastCheckIn, now))
 	}
 	head := st.App.Title.Render(ops.Clean(d.Name)) + st.App.Subtle.Render(fmt.Sprintf("  %s %s · %s", d.Kind, ops.Clean(d.ID), online))
-	info := fmt.Sprintf("Serial %s · %s · %s · user %s\nUDID %s · management ID %s · last check-in %s",
-		ops.Clean(d.Serial), ops.Clean(d.Model), ops.Clean(d.OS), orDash(ops.Clean(d.User)), ops.Clean(d.UDID), ops.Clean(d.ManagementID), formatStamp(d.LastCheckIn))
+	info := packParts([]string{"Serial " + ops.Clean(d.Serial), ops.Clean(d.Model), ops.Clean(d.OS), "user " + orDash(ops.Clean(d.User))}, m.c.width) + "\n" +
+		packParts([]string{"UDID " + ops.Clean(d.UDID), "management ID " + ops.Clean(d.ManagementID), "last check-in " + formatStamp(d.LastCheckIn)}, m.c.width)
 	var notes []string
 	if !m.src.API && !m.loading && m.err == nil {
 		notes = append(notes, "From the Classic history only (no command UUIDs).")
@@ -330,6 +339,12 @@ func (m deviceModel) View() string {
 	if len(notes) > 0 {
 		note = st.App.Hint.Render(strings.Join(notes, " "))
 	}
+	// Wrap rather than cut the header: every value stays readable, and the
+	// table gives up the lines the header takes beyond its usual two.
+	if m.c.width > 0 {
+		head = ansi.Wrap(head, m.c.width, " ")
+	}
+	extra := strings.Count(head, "\n") + strings.Count(info, "\n") - 1
 	top := head + "\n" + st.App.Subtle.Render(info) + "\n" + m.riskPanel() + note
 	switch {
 	case m.loading && m.entries == nil:
@@ -343,7 +358,11 @@ func (m deviceModel) View() string {
 			st.App.Key.Render("p")+" pending (incl. NotNow)   "+st.App.Key.Render("f")+" failed   "+st.App.Key.Render("a")+" both\n"+
 			st.App.Subtle.Render("any other key cancels"))
 	}
-	return top + "\n" + m.table.View(st)
+	t := m.table
+	if extra > 0 {
+		t.setSize(t.width, t.height+1-extra)
+	}
+	return top + "\n" + t.View(st)
 }
 
 // riskPanel is the device's JSC risk line ("" without JSC).
@@ -371,7 +390,7 @@ func orDash(s string) string {
 }
 
 func (m deviceModel) ShortHelp() []key.Binding {
-	keys := []key.Binding{m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands), m.c.gated(m.keys.Flush, jamf.PrivFlushMDMCommands)}
+	keys := []key.Binding{m.keys.Open, m.c.gated(m.keys.BlankPush, jamf.PrivViewMDMCommands), m.c.gated(m.keys.Flush, jamf.PrivFlushMDMCommands)}
 	if m.c.deps.JSC != nil {
 		keys = append(keys, m.keys.Risk)
 	}

@@ -80,3 +80,29 @@ func plural(n int, noun string) string {
 	}
 	return formatCount(n) + " " + noun + "s"
 }
+
+// packParts joins parts with " · " on as few lines as fit width, breaking
+// only between parts (a part wider than the line is wrapped on its own).
+// width 0 keeps one line.
+func packParts(parts []string, width int) string {
+	const sep = " · "
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case width <= 0 || ansi.StringWidth(line+sep+p) <= width:
+			line += sep + p
+		default:
+			lines = append(lines, line)
+			line = p
+		}
+		if width > 0 && ansi.StringWidth(line) > width {
+			wrapped := strings.Split(ansi.Wrap(line, width, " "), "\n")
+			lines = append(lines, wrapped[:len(wrapped)-1]...)
+			line = wrapped[len(wrapped)-1]
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
+}

@@ -34,6 +34,8 @@ type groupsKeyMap struct {
 	NextTab    key.Binding
 	Queue      key.Binding
 	CancelEdit key.Binding
+	// All opens the whole inventory of the tab's kind.
+	All key.Binding
 }
 
 func defaultGroupsKeyMap() groupsKeyMap {
@@ -42,6 +44,7 @@ func defaultGroupsKeyMap() groupsKeyMap {
 		NextTab:    key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "computers/mobile")),
 		Queue:      key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "command queue")),
 		CancelEdit: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		All:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all computers")),
 	}
 }
 
@@ -259,6 +262,8 @@ func (m groupsModel) Update(msg tea.Msg) (groupsModel, tea.Cmd) {
 				return m, navigate(navigateMsg{to: screenMembers, group: &g})
 			}
 			return m, nil
+		case key.Matches(msg, m.keys.All):
+			return m, navigate(navigateMsg{to: screenMembers, group: &ops.GroupSummary{Kind: m.tab}, all: true})
 		case key.Matches(msg, m.keys.Queue):
 			if g, ok := m.selected(); ok {
 				return m, navigate(navigateMsg{to: screenQueue, group: &g})
@@ -314,10 +319,17 @@ func (m groupsModel) View() string {
 }
 
 func (m groupsModel) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.list.Open, m.keys.NextTab, m.keys.list.Filter, m.keys.list.Sort, m.keys.Queue}
+	return []key.Binding{m.keys.list.Open, m.allKey(), m.keys.NextTab, m.keys.list.Filter, m.keys.list.Sort, m.keys.Queue}
+}
+
+// allKey is the All binding labelled for the current tab.
+func (m groupsModel) allKey() key.Binding {
+	b := m.keys.All
+	b.SetHelp("a", strings.ToLower(allDevicesName(m.tab)))
+	return b
 }
 
 func (m groupsModel) FullHelp() [][]key.Binding {
 	t := m.table.keys
-	return [][]key.Binding{{m.keys.list.Open, m.keys.Queue, m.keys.NextTab}, {m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+	return [][]key.Binding{{m.keys.list.Open, m.allKey(), m.keys.Queue, m.keys.NextTab}, {m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
 }

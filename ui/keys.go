@@ -5,6 +5,8 @@ import "charm.land/bubbles/v2/key"
 // globalKeyMap are the keys every screen shares.
 type globalKeyMap struct {
 	Quit, Back, Help, Palette, Audit, Refresh key.Binding
+	// Find opens the device search box on any screen.
+	Find key.Binding
 }
 
 func defaultGlobalKeyMap() globalKeyMap {
@@ -15,6 +17,7 @@ func defaultGlobalKeyMap() globalKeyMap {
 		Palette: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
 		Audit:   key.NewBinding(key.WithKeys("@"), key.WithHelp("@", "audit log")),
 		Refresh: key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r", "refresh")),
+		Find:    key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "find device")),
 	}
 }
 

@@ -2,9 +2,8 @@ package ui
 
 import (
 	"fmt"
-	"slices"
+	"runtime/debug"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -18,7 +17,9 @@ type membersLoadedMsg struct {
 	req     uint64
 	from    uint64
 	devices []ops.Device
-	err     error
+	// idx is built with the load, off the UI's goroutine (nil: build it).
+	idx *memberIndex
+	err error
 }
 
 // countsMsg carries each member's pending and failed command counts.
@@ -26,6 +27,10 @@ type countsMsg struct {
 	req     uint64
 	from    uint64
 	summary *ops.QueueSummary
+	// asked are the devices counted (a lazy count covers only some).
+	asked []ops.Device
+	// askedAt are their positions in the screen's devices.
+	askedAt []int
 	err     error
 }
 
@@ -62,8 +67,13 @@ type membersModel struct {
 	keys    membersKeyMap
 	group   ops.GroupSummary
 	devices []ops.Device
-	search  []string // lower-case text per device for the filter
+	idx     memberIndex
 	counts  map[string][2]int
+	// known are the devices whose counts arrived; asked, those asked for.
+	known map[string]bool
+	asked map[string]bool
+	// all is true for a whole-inventory list (All computers, All mobile devices).
+	all     bool
 	view    []int
 	marks   map[string]bool
 	table   table
@@ -85,7 +95,7 @@ func membersColumns() []column {
 }
 
 func newMembersModel(c *common, g ops.GroupSummary) membersModel {
-	m := membersModel{c: c, sc: c.newScope(), keys: defaultMembersKeyMap(), group: g, marks: map[string]bool{}, counts: map[string][2]int{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	m := membersModel{c: c, sc: c.newScope(), keys: defaultMembersKeyMap(), group: g, marks: map[string]bool{}, counts: map[string][2]int{}, known: map[string]bool{}, asked: map[string]bool{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	m.filter = newFilterBox("filter by name, serial, model, OS or user")
 	m.table = newTable(membersColumns())
 	m.table.marked = func(id string) bool { return m.marks[id] }
@@ -95,70 +105,36 @@ func newMembersModel(c *common, g ops.GroupSummary) membersModel {
 func (m *membersModel) load() tea.Cmd {
 	m.req = m.c.nextTag()
 	m.loading, m.err, m.counted = true, nil, false
-	req, from, client, ctx, g := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.group
+	clear(m.known)
+	clear(m.asked)
+	req, from, client, ctx, g, all := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.group, m.all
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
-		devs, err := ops.GroupMembers(ctx, client, g)
-		return membersLoadedMsg{req: req, from: from, devices: devs, err: err}
+		var devs []ops.Device
+		var err error
+		if all {
+			devs, err = inventory(ctx, client, g.Kind)
+		} else {
+			devs, err = ops.GroupMembers(ctx, client, g)
+		}
+		if err != nil {
+			return membersLoadedMsg{req: req, from: from, err: err}
+		}
+		idx := newMemberIndex(devs)
+		if len(devs) > countAllLimit {
+			// The inventory records decoded for a big group are garbage
+			// now; hand their pages back to the OS rather than keep the
+			// load's peak resident while the screen is browsed.
+			debug.FreeOSMemory()
+		}
+		return membersLoadedMsg{req: req, from: from, devices: devs, idx: &idx}
 	})
-}
-
-func (m membersModel) loadCounts() tea.Cmd {
-	req, from, client, ctx, devs, now := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.devices, m.c.now()
-	if m.c.privs.Missing(jamf.PrivViewMDMCommands) != nil {
-		return nil
-	}
-	return func() tea.Msg {
-		s, err := ops.AnalyseQueue(ctx, client, devs, now, nil)
-		return countsMsg{req: req, from: from, summary: s, err: err}
-	}
-}
-
-// sortValue is the comparable value of column col for device d.
-func (m *membersModel) less(a, b int) int {
-	da, db := m.devices[a], m.devices[b]
-	var c int
-	switch m.sortCol {
-	case 1:
-		c = strings.Compare(da.Serial, db.Serial)
-	case 2:
-		c = strings.Compare(da.Model, db.Model)
-	case 3:
-		c = strings.Compare(da.OS, db.OS)
-	case 4:
-		c = strings.Compare(da.User, db.User)
-	case 5:
-		c = timeOrZero(da.LastCheckIn).Compare(timeOrZero(db.LastCheckIn))
-	case 6:
-		c = m.counts[da.ID][0] - m.counts[db.ID][0]
-	case 7:
-		c = m.counts[da.ID][1] - m.counts[db.ID][1]
-	default:
-		c = strings.Compare(strings.ToLower(da.Name), strings.ToLower(db.Name))
-	}
-	if m.desc {
-		return -c
-	}
-	return c
-}
-
-func timeOrZero(t *time.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return *t
 }
 
 func (m *membersModel) rebuild() {
 	q := strings.ToLower(strings.TrimSpace(m.filter.value()))
-	view := make([]int, 0, len(m.devices))
-	for i := range m.devices {
-		if q == "" || strings.Contains(m.search[i], q) {
-			view = append(view, i)
-		}
-	}
-	slices.SortStableFunc(view, m.less)
+	view := m.filtered(q)
 	m.view = view
-	devs, counts, counted, now := m.devices, m.counts, m.counted, m.c.now()
+	devs, counts, known, now := m.devices, m.counts, m.known, m.c.now()
 	m.table.setData(len(view), func(r, col int) string {
 		d := &devs[view[r]]
 		switch col {
@@ -175,7 +151,7 @@ func (m *membersModel) rebuild() {
 		case 5:
 			return formatAge(d.LastCheckIn, now)
 		}
-		if !counted {
+		if !known[d.ID] {
 			return "…"
 		}
 		return fmt.Sprint(counts[d.ID][col-6])
@@ -209,26 +185,26 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 			return m, nil
 		}
 		m.devices = msg.devices
-		m.search = make([]string, len(m.devices))
-		for i, d := range m.devices {
-			m.search[i] = strings.ToLower(ops.Clean(d.Name + " " + d.Serial + " " + d.Model + " " + d.OS + " " + d.User))
+		if msg.idx != nil {
+			m.idx = *msg.idx
+		} else {
+			m.idx = newMemberIndex(m.devices)
 		}
 		m.rebuild()
-		return m, m.loadCounts()
+		return m, m.moreCounts()
 	case countsMsg:
 		if msg.req != m.req {
 			return m, nil
 		}
 		if msg.err != nil {
+			for _, d := range msg.asked {
+				delete(m.asked, d.ID)
+			}
 			return m, reportError(fmt.Errorf("reading command counts: %w", msg.err))
 		}
-		counts := map[string][2]int{}
-		for _, s := range msg.summary.Stuck {
-			counts[s.Device.ID] = [2]int{s.Pending, s.Failed}
-		}
-		m.counts, m.counted = counts, true
+		m.addCounts(msg)
 		m.rebuild()
-		return m, nil
+		return m, m.moreCounts()
 	case blankPushDoneMsg:
 		if msg.err != nil {
 			return m, reportError(msg.err)
@@ -241,7 +217,7 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 			return m, cmd
 		}
 		if cmd, ok := m.filter.edit(msg, m.rebuild); ok {
-			return m, cmd
+			return m, tea.Batch(cmd, m.moreCounts())
 		}
 		switch {
 		case key.Matches(msg, m.keys.list.Filter):
@@ -259,12 +235,14 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 			return m, reportInfo("Marks cleared.")
 		case key.Matches(msg, m.keys.list.Sort):
 			m.sortCol = (m.sortCol + 1) % len(m.table.cols)
+			m.idx.sorted = false
 			m.rebuild()
-			return m, reportInfo("Sorted by %s.", strings.ToLower(m.table.cols[m.sortCol].title))
+			return m, tea.Batch(reportInfo("Sorted by %s.", strings.ToLower(m.table.cols[m.sortCol].title)), m.moreCounts())
 		case key.Matches(msg, m.keys.list.Reverse):
 			m.desc = !m.desc
+			m.idx.sorted = false
 			m.rebuild()
-			return m, nil
+			return m, m.moreCounts()
 		case key.Matches(msg, m.keys.list.Open):
 			if m.table.n > 0 {
 				d := m.devices[m.view[m.table.cursor]]
@@ -318,7 +296,7 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 		}
 	}
 	m.table.move(msg)
-	return m, nil
+	return m, m.moreCounts()
 }
 
 // describeTargets names up to three devices and counts the rest.
@@ -340,16 +318,23 @@ func (m membersModel) title() string { return "Members · " + ops.Clean(m.group.
 
 func (m membersModel) View() string {
 	st := &m.c.styles
-	kind := "computer"
+	kind := "computer group"
 	if m.group.Kind == jamf.PlatformMobile {
-		kind = "mobile device"
+		kind = "mobile device group"
 	}
-	top := st.App.Title.Render(ops.Clean(m.group.Name)) + st.App.Subtle.Render(fmt.Sprintf("  %s group · %s devices", kind, formatCount(len(m.devices))))
+	if m.all {
+		kind = "whole inventory"
+	}
+	top := st.App.Title.Render(ops.Clean(m.group.Name)) + st.App.Subtle.Render(fmt.Sprintf("  %s · %s devices", kind, formatCount(len(m.devices))))
 	if len(m.marks) > 0 {
 		top += st.Table.Marked.Render(fmt.Sprintf(" · %s marked", formatCount(len(m.marks))))
 	}
 	if !m.counted && !m.loading && m.err == nil && m.c.privs.Missing(jamf.PrivViewMDMCommands) == nil {
-		top += st.App.Subtle.Render(" · counting commands…")
+		if m.lazyCounts() {
+			top += st.App.Subtle.Render(" · commands counted for rows in view")
+		} else {
+			top += st.App.Subtle.Render(" · counting commands…")
+		}
 	}
 	top += st.App.Subtle.Render("   " + m.table.position())
 	switch {

@@ -23,6 +23,8 @@ const (
 	screenRisk
 	screenPlan
 	screenJobs
+	screenFind
+	screenCommand
 )
 
 // navigateMsg asks the root to open a screen.
@@ -33,6 +35,19 @@ type navigateMsg struct {
 	devices []ops.Device // for the queue view of marked devices
 	label   string
 	jobID   string
+	// text is what to search for (screenFind).
+	text string
+	// command is the command whose detail to show (screenCommand).
+	command *ops.CommandEntry
+	// entries is the device's loaded queue (screenCommand), for the
+	// duplicate check of a re-send.
+	entries []ops.CommandEntry
+	// all lists the whole inventory of group.Kind (screenMembers).
+	all bool
+	// replace is the scope id of a screen to leave before opening, if it
+	// is still on top (a search that found one device opens it in its
+	// own place); 0 for none.
+	replace uint64
 }
 
 // backMsg asks the root to return to the previous screen.
