@@ -27,7 +27,7 @@ func AuditMatches(e AuditEntry, text string) bool {
 		return true
 	}
 	for _, t := range e.Targets {
-		if has(t.Serial) || has(t.Name) || has(t.ID) || has(t.Device) {
+		if has(t.Serial) || has(t.Name) || has(t.ID) || has(t.Device) || has(t.Outcome) {
 			return true
 		}
 	}

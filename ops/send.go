@@ -44,6 +44,11 @@ func (e *DuplicateCommandError) Error() string {
 // blank push is not a command and is never checked (see BlankPush). It
 // returns the queued command's UUID ("" when the server did not say).
 func (a Actor) SendCommandToDevice(ctx context.Context, d Device, cmd jamf.CommandData, allowDuplicate bool) (string, error) {
+	return a.sendToDevice(ctx, d, cmd, allowDuplicate, nil)
+}
+
+// sendToDevice is SendCommandToDevice with extra audit parameters.
+func (a Actor) sendToDevice(ctx context.Context, d Device, cmd jamf.CommandData, allowDuplicate bool, extra map[string]any) (string, error) {
 	if d.ManagementID == "" {
 		return "", fmt.Errorf("%s %s %q has no management ID: it is not MDM-managed", d.Kind, Clean(d.ID), Clean(d.Name))
 	}
@@ -51,6 +56,9 @@ func (a Actor) SendCommandToDevice(ctx context.Context, d Device, cmd jamf.Comma
 		return "", errors.New("no audit log: refusing to write without a record")
 	}
 	params := map[string]any{"commandType": cmd.CommandType}
+	for k, v := range extra {
+		params[k] = v
+	}
 	if len(cmd.Fields) > 0 {
 		params["fields"] = RedactFields(cmd.Fields)
 	}

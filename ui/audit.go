@@ -51,20 +51,11 @@ func (m *auditModel) load() tea.Cmd {
 	}
 }
 
-func auditText(e ops.AuditEntry) string {
-	var b strings.Builder
-	b.WriteString(e.Action + " " + e.Credential + " " + e.Server + " " + e.Reason)
-	for _, t := range e.Targets {
-		b.WriteString(" " + t.Device + " " + t.Name + " " + t.Outcome)
-	}
-	return strings.ToLower(b.String())
-}
-
 func (m *auditModel) rebuild() {
-	q := strings.ToLower(strings.TrimSpace(m.filter.value()))
+	q := m.filter.value()
 	view := make([]int, 0, len(m.entries))
 	for i, e := range m.entries {
-		if q == "" || strings.Contains(auditText(e), q) {
+		if ops.AuditMatches(e, q) { // serial, name, ID, action, credential, reason, outcome
 			view = append(view, i)
 		}
 	}

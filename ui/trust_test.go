@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
 )
 
@@ -58,5 +60,32 @@ func TestStartNoticeSkipsJobsAnotherProcessRuns(t *testing.T) {
 	st, ok := msg.(statusMsg)
 	if !ok || !strings.HasPrefix(st.text, "1 mass-action job(s) did not finish") {
 		t.Fatalf("notice = %#v, want one unfinished job", msg)
+	}
+}
+
+// TestAuditFilterFindsASerial: `/` in the audit log finds an action by the
+// serial number printed on the device.
+func TestAuditFilterFindsASerial(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{}, "", "")
+	for _, e := range []ops.AuditEntry{
+		{Action: "blank push", Credential: "c", Targets: []ops.AuditTarget{{Device: "computer/7", Kind: "computer", ID: "7", Name: "ENG-MBP-0007", Serial: "C02SERIAL7", Outcome: "ok"}}},
+		{Action: "flush pending", Credential: "c", Targets: []ops.AuditTarget{{Device: "mobile/9", Kind: "mobile", ID: "9", Name: "Lobby iPad", Serial: "DMPSERIAL9", Outcome: "ok"}}},
+	} {
+		if err := f.deps.Audit.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := start(t, f.deps, 120, 40)
+	m = press(t, m, "@")
+	m = drive(t, m, nil)
+	m = press(t, m, "/")
+	m = typeText(t, m, "dmpserial9")
+	a, ok := topOf(m).(auditModel)
+	if !ok {
+		t.Fatalf("@ opened %T", topOf(m))
+	}
+	if len(a.view) != 1 || a.entries[a.view[0]].Action != "flush pending" {
+		t.Fatalf("filter by serial shows %d entries", len(a.view))
 	}
 }
