@@ -52,3 +52,16 @@ func (s *MobileDevicesService) FirstPage(ctx context.Context, opts *ListOptions)
 	}
 	return out, resp, nil
 }
+
+// CountCommands returns how many MDM commands match filter (which Jamf Pro
+// requires), from one request for a page of one record.
+func (s *MDMService) CountCommands(ctx context.Context, filter Filter) (int, *Response, error) {
+	if filter == "" {
+		return 0, nil, fmt.Errorf("jamf: counting MDM commands needs a filter")
+	}
+	_, resp, err := firstPage[Command](ctx, s.client, "api/v2/mdm/commands", nil, &ListOptions{PageSize: 1, Filter: filter}, PrivViewMDMCommands)
+	if err != nil {
+		return 0, resp, err
+	}
+	return resp.TotalCount, resp, nil
+}

@@ -78,6 +78,14 @@ func AnalyseQueue(ctx context.Context, c *jamf.Client, devices []Device, now tim
 			ids = append(ids, d.ManagementID)
 		}
 	}
+	if cmds, ok, err := fleetQueue(ctx, c, byMgmt, len(ids)); err != nil {
+		return nil, err
+	} else if ok {
+		if progress != nil {
+			progress(len(ids), len(ids))
+		}
+		return summarise(devices, byMgmt, cmds, now), nil
+	}
 	var (
 		mu   sync.Mutex
 		all  []jamf.Command
@@ -88,7 +96,7 @@ func AnalyseQueue(ctx context.Context, c *jamf.Client, devices []Device, now tim
 	for start := 0; start < len(ids); start += queueChunk {
 		part := ids[start:min(len(ids), start+queueChunk)]
 		g.Go(func() error {
-			f := jamf.And(jamf.In("clientManagementId", part...), jamf.Or(jamf.Eq("active", "true"), jamf.Eq("status", "Error")))
+			f := jamf.And(jamf.In("clientManagementId", part...), waitingOrFailed())
 			cmds, _, err := c.MDM.ListCommands(gctx, &jamf.ListOptions{Filter: f, PageSize: 1000})
 			if err != nil {
 				return err
@@ -111,6 +119,43 @@ func AnalyseQueue(ctx context.Context, c *jamf.Client, devices []Device, now tim
 		return nil, err
 	}
 	return summarise(devices, byMgmt, all, now), nil
+}
+
+// waitingOrFailed matches the commands a queue view shows: still waiting
+// on a device (pending, NotNow) or failed.
+func waitingOrFailed() jamf.Filter {
+	return jamf.Or(jamf.Eq("active", "true"), jamf.Eq("status", "Error"))
+}
+
+// fleetQueue reads the waiting and failed commands of the whole fleet in
+// pages of jamf.MaxPageSize, keeping the devices' own, when that costs fewer
+// requests than asking per chunk of devices: for a large group a fleet's
+// backlog is usually a few pages, where chunks of 100 devices are hundreds
+// of requests. It costs one request to find out; for small sets it does not
+// ask and says no.
+func fleetQueue(ctx context.Context, c *jamf.Client, byMgmt map[string]int, n int) ([]jamf.Command, bool, error) {
+	chunks := (n + queueChunk - 1) / queueChunk
+	if chunks <= 4 {
+		return nil, false, nil
+	}
+	total, _, err := c.MDM.CountCommands(ctx, waitingOrFailed())
+	if err != nil {
+		return nil, false, err
+	}
+	if pages := (total + jamf.MaxPageSize - 1) / jamf.MaxPageSize; pages >= chunks {
+		return nil, false, nil
+	}
+	all, _, err := c.MDM.ListCommands(ctx, &jamf.ListOptions{Filter: waitingOrFailed(), PageSize: jamf.MaxPageSize})
+	if err != nil {
+		return nil, false, err
+	}
+	kept := all[:0]
+	for _, cmd := range all {
+		if _, ok := byMgmt[cmd.Client.ManagementID]; ok {
+			kept = append(kept, cmd)
+		}
+	}
+	return kept, true, nil
 }
 
 func summarise(devices []Device, byMgmt map[string]int, cmds []jamf.Command, now time.Time) *QueueSummary {
