@@ -93,7 +93,7 @@ var searchFields = [...]searchField{
 // lists the whole inventory: at most two requests per kind (one for exact
 // matches, one for prefix and contains matches), run concurrently, each one
 // page of at most Limit records. Exact matches come first, then prefix, then
-// contains; within a rank, computers before mobile devices, then by name.
+// contains; within a rank, by name (computers and mobile devices mixed).
 // A "*" in text is Jamf's wildcard and is passed through.
 func SearchDevices(ctx context.Context, c *jamf.Client, text string, opts SearchOptions) (*SearchResult, error) {
 	text = strings.TrimSpace(text)
@@ -192,11 +192,13 @@ func SearchDevices(ctx context.Context, c *jamf.Client, text string, opts Search
 		if a.Rank != b.Rank {
 			return a.Rank < b.Rank
 		}
-		if a.Kind != b.Kind {
-			return a.Kind == jamf.PlatformComputer
-		}
+		// Within a rank, computers and mobile devices mix by name, so a
+		// person's iPhone is not pushed past the cap by their Macs.
 		if an, bn := strings.ToLower(a.Name), strings.ToLower(b.Name); an != bn {
 			return an < bn
+		}
+		if a.Kind != b.Kind {
+			return a.Kind == jamf.PlatformComputer
 		}
 		return a.ID < b.ID
 	})
