@@ -91,6 +91,29 @@ func RiskCacheFile(dir, tenant, appID string) string {
 	return filepath.Join(dir, "risk-"+hex.EncodeToString(sum[:8])+".json")
 }
 
+// RiskCacheDir is jamfops's directory in the user cache directory, where
+// risk snapshots live.
+func RiskCacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no user cache directory for the risk cache: %w", err)
+	}
+	return filepath.Join(dir, "jamfops"), nil
+}
+
+// RiskBudgetFile is where the day's Risk API request count of one
+// application lives in dir (the user data directory), shared by every
+// jamfops process (see internal/daycount): the daily limit is per
+// application, so one file per application, named by a hash.
+func RiskBudgetFile(dir, tenant, appID string) string {
+	sum := sha256.Sum256([]byte(strings.TrimRight(tenant, "/") + "\n" + appID))
+	return filepath.Join(dir, "budget", "jsc-"+hex.EncodeToString(sum[:8])+".json")
+}
+
+// Pages is how many listing requests the snapshot's tenant costs (100
+// devices a page, one more for the short last page).
+func (s *RiskSnapshot) Pages() int { return len(s.Devices)/100 + 1 }
+
 // SaveRiskSnapshot writes the snapshot atomically (a temporary file renamed
 // over the old one), mode 0600 in a 0700 directory, so a crash leaves either
 // the old snapshot or the new one, never half of one.

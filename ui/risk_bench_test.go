@@ -27,26 +27,43 @@ func bigRiskFleet(n int) []ops.RiskDevice {
 	return out
 }
 
+// split returns the JSC listing and the Jamf Pro fleet of a joined fleet.
+func split(fleet []ops.RiskDevice) ([]jsc.Device, []ops.Device) {
+	var j []jsc.Device
+	var p []ops.Device
+	for _, d := range fleet {
+		j = append(j, d.JSC)
+		if d.Jamf != nil {
+			p = append(p, *d.Jamf)
+		}
+	}
+	return j, p
+}
+
 // bigRisk builds a risk screen holding n devices, as after a load.
 func bigRisk(n int) riskModel {
 	c := &common{styles: newStyles(true, ""), deps: Deps{Now: func() time.Time { return t0 }}, width: 160, height: 45, tags: &tagSource{}}
 	m := newRiskModel(c, nil, "")
 	m.req = 7
-	m, _ = m.Update(riskLoadedMsg{req: 7, fleet: bigRiskFleet(n)})
+	j, p := split(bigRiskFleet(n))
+	m.jamfDevices = p
+	m, _ = m.Update(riskLoadedMsg{req: 7, devices: j})
 	m.setSize(160, 42)
 	return m
 }
 
 // BenchmarkRiskLoad138k is what a load of 138,000 devices costs the
-// screen (keys and sort orders computed, first view built).
+// screen (joined with Jamf Pro, keys and sort orders computed, first view
+// built).
 func BenchmarkRiskLoad138k(b *testing.B) {
-	fleet := bigRiskFleet(138_000)
+	j, p := split(bigRiskFleet(138_000))
 	c := &common{styles: newStyles(true, ""), deps: Deps{Now: func() time.Time { return t0 }}, width: 160, height: 45, tags: &tagSource{}}
 	b.ReportAllocs()
 	for b.Loop() {
 		m := newRiskModel(c, nil, "")
 		m.req = 7
-		m, _ = m.Update(riskLoadedMsg{req: 7, fleet: fleet})
+		m.jamfDevices = p
+		m, _ = m.Update(riskLoadedMsg{req: 7, devices: j})
 	}
 }
 
