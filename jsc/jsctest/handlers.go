@@ -206,6 +206,17 @@ func (s *Server) ClearOverride(guid string) bool {
 	return true
 }
 
+// ExternalID returns a device's external ID (lowercase UDID), for tests.
+func (s *Server) ExternalID(guid string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.byGUID[guid]
+	if d == nil {
+		return "", false
+	}
+	return d.externalID, true
+}
+
 // Counts returns how many devices are at each level.
 func (s *Server) Counts() map[jsc.Level]int {
 	s.mu.Lock()
