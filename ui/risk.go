@@ -226,8 +226,12 @@ func (m riskModel) Update(msg tea.Msg) (riskModel, tea.Cmd) {
 		}
 		m.loading, m.cancel = false, nil
 		if msg.err != nil {
-			if errors.Is(msg.err, context.Canceled) && m.fleet != nil {
-				return m, reportInfo("Refresh cancelled: showing the listing %s.", ops.RiskAsOf(m.taken, m.c.now()))
+			if errors.Is(msg.err, context.Canceled) {
+				if m.fleet != nil {
+					return m, reportInfo("Refresh cancelled: showing the listing %s.", ops.RiskAsOf(m.taken, m.c.now()))
+				}
+				m.err = errListingCancelled
+				return m, nil
 			}
 			m.err = msg.err
 			return m, nil
@@ -583,6 +587,8 @@ func (m riskModel) View() string {
 			text += " " + formatCount(m.progress) + " read · c cancel"
 		}
 		return top + "\n\n  " + m.spin.View() + text
+	case errors.Is(m.err, errListingCancelled):
+		return top + "\n\n  " + st.App.Hint.Render("Listing cancelled: nothing more was read.") + "\n\n  " + st.App.Subtle.Render("press r to read JSC")
 	case m.err != nil:
 		return top + "\n\n  " + st.App.Error.Render("Could not load risk") + "\n  " + humanError(m.err) + "\n\n  " + st.App.Subtle.Render("press r to retry")
 	}

@@ -35,6 +35,7 @@ func newRiskFixture(t *testing.T, clientID, secret string) (fixture, *jsctest.Se
 		t.Fatal(err)
 	}
 	f.deps.JSC = rc
+	f.deps.RiskCacheDir = t.TempDir()
 	return f, rs
 }
 

@@ -18,6 +18,9 @@ import (
 // older cache is shown at once and refreshed in the background.
 const riskAutoRefresh = 5 * time.Minute
 
+// errListingCancelled is a first listing cancelled with c.
+var errListingCancelled = errors.New("listing cancelled")
+
 // riskLoadedMsg is a JSC listing: from the cache, fresh, or (for a small
 // scope) the scope's devices looked up one by one, already joined.
 type riskLoadedMsg struct {
