@@ -22,7 +22,7 @@ type riskKey struct {
 // riskIndex is the per-load index of the fleet: keys, counts and the three
 // sort orders (risk, name, last seen), each ascending.
 type riskIndex struct {
-	keys   []riskKey
+	keys []riskKey
 	// blob holds every row's search text; row i is blob[starts[i]:starts[i+1]].
 	blob   string
 	starts []int
