@@ -600,8 +600,12 @@ func (m riskModel) View() string {
 	case riskReason:
 		return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(m.actionText())+"\n"+m.reason.View()+"\n"+st.App.Subtle.Render("enter continue · esc cancel"))
 	case riskConfirm:
+		need := riskChangeNeeds(len(m.targets), m.c.deps.JSC.BatchSize(), len(m.jscDevices))
 		c := confirmation{title: m.actionText() + "?", lines: []string{riskTargetsText(m.targets), "Reason: " + ops.Clean(m.lastWhy),
-			fmt.Sprintf("Paced to 5 requests a second; %d request(s) of today's remaining %s.", (len(m.targets)+m.c.deps.JSC.BatchSize()-1)/m.c.deps.JSC.BatchSize(), formatCount(b.Remaining))}}
+			fmt.Sprintf("Paced to 5 a second; about %d request(s) with the read-back, of %s left today.", need, formatCount(b.Remaining))}}
+		if w := ops.RiskBudgetWarning(b, need); w != "" {
+			c.lines = append(c.lines, "Warning: "+w+".")
+		}
 		return top + "\n" + c.View(st, m.c.width)
 	case riskRunning:
 		pct := 0.0

@@ -262,3 +262,14 @@ func (m *riskModel) index() {
 func (m *riskModel) inScope(d ops.RiskDevice) bool {
 	return m.scope == nil || (d.JSC.ExternalID != "" && m.scope[strings.ToLower(d.JSC.ExternalID)])
 }
+
+// riskChangeNeeds is about how many requests a change of n devices costs:
+// the override batches and the read-back (one each, or one listing of a
+// tenant of the given size when that is cheaper).
+func riskChangeNeeds(n, batch, tenant int) int {
+	read := n
+	if pages := tenant/100 + 1; tenant > 0 && n > pages {
+		read = pages
+	}
+	return (n+batch-1)/batch + read
+}
