@@ -211,11 +211,8 @@ func (m *riskModel) lookupScope() tea.Cmd {
 // when that costs fewer requests than listing the whole fleet again, and
 // writes them into the cache.
 func (m *riskModel) refreshAfter(outcomes []ops.RiskOutcome) tea.Cmd {
-	pages := len(m.jscDevices)/100 + 1
-	if m.scopeDevices != nil {
-		pages = max(pages, len(m.scopeDevices))
-	}
-	if len(outcomes) == 0 || len(outcomes) > pages {
+	// A small scope (joinedOnly) is always read back device by device.
+	if pages := len(m.jscDevices)/100 + 1; len(outcomes) == 0 || (!m.joinedOnly && len(outcomes) > pages) {
 		return m.refresh()
 	}
 	m.req = m.c.nextTag()
