@@ -251,12 +251,15 @@ func (m riskModel) Update(msg tea.Msg) (riskModel, tea.Cmd) {
 			note(d.JSC.ID, d.JSC.Risk)
 		}
 		m.prev, m.riskMarks, m.taken, m.cached = levels, msg.marks, msg.taken, msg.cached
-		if msg.joined != nil || msg.devices == nil {
+		if msg.scoped {
 			m.joinedOnly, m.fleet = true, msg.joined
 			m.index()
 			return m, nil
 		}
-		m.jscDevices = msg.devices
+		m.jscDevices, m.joinedOnly = msg.devices, false
+		if m.jscDevices == nil {
+			m.jscDevices = []jsc.Device{} // an empty tenant, loaded
+		}
 		m.cachedPages = len(msg.devices)/100 + 1
 		m.join()
 		return m, nil

@@ -27,7 +27,8 @@ type riskLoadedMsg struct {
 	req     uint64
 	from    uint64
 	devices []jsc.Device
-	joined  []ops.RiskDevice // scoped lookups; devices is nil then
+	joined  []ops.RiskDevice // scoped lookups (scoped is true); devices is nil then
+	scoped  bool
 	taken   time.Time
 	cached  bool
 	marks   map[string]ops.RiskMark
@@ -203,7 +204,7 @@ func (m *riskModel) lookupScope() tea.Cmd {
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		taken := clock()
 		joined, _, err := ops.LookupRiskByUDID(ctx, rc, devs)
-		return riskLoadedMsg{req: req, from: from, joined: joined, taken: taken, marks: readMarks(audit, rc.BaseURL()), err: err}
+		return riskLoadedMsg{req: req, from: from, joined: joined, scoped: true, taken: taken, marks: readMarks(audit, rc.BaseURL()), err: err}
 	})
 }
 
