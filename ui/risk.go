@@ -658,5 +658,5 @@ func (m riskModel) ShortHelp() []key.Binding {
 func (m riskModel) FullHelp() [][]key.Binding {
 	t := m.table.keys
 	return [][]key.Binding{{m.c.gated(m.keys.Change), m.c.gated(m.keys.Reset)}, {m.keys.Mark, m.keys.MarkAll, m.keys.Clear},
-		{m.keys.Level, m.keys.Source, m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+		{m.keys.Level, m.keys.Source, m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse, m.keys.Cancel}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
 }
