@@ -11,12 +11,13 @@ import (
 // riskKey is what filtering and sorting need of one device, computed once
 // per load so that a keystroke costs a scan, not a rebuild of every key.
 type riskKey struct {
-	text   string // lowercase, cleaned: name, serial, JSC ID, users, model (moved into riskIndex.blob)
-	name   string // lowercase name, for sorting
-	rank   int
-	source string // SOURCE column
-	ours   bool   // jamfops set the level JSC still reports
-	scoped bool   // in the screen's scope
+	// nameEnd is where the row's name ends in riskIndex.blob (the text
+	// of the row, lowercase and cleaned: name, serial, JSC ID, users, model).
+	nameEnd int
+	rank    int
+	source  string // SOURCE column
+	ours    bool   // jamfops set the level JSC still reports
+	scoped  bool   // in the screen's scope
 }
 
 // riskIndex is the per-load index of the fleet: keys, counts and the three
@@ -31,43 +32,65 @@ type riskIndex struct {
 	shown  int
 }
 
-// buildRiskIndex computes keys and sort orders once for a load.
-func buildRiskIndex(fleet []ops.RiskDevice, marks map[string]ops.RiskMark, inScope func(ops.RiskDevice) bool) riskIndex {
-	x := riskIndex{keys: make([]riskKey, len(fleet)), counts: map[jsc.Level]int{}}
-	var b strings.Builder
-	for i, d := range fleet {
-		b.Reset()
-		b.WriteString(d.Name())
-		b.WriteByte(' ')
-		b.WriteString(d.Serial())
-		b.WriteByte(' ')
-		b.WriteString(d.JSC.ID)
-		b.WriteByte(' ')
-		b.WriteString(d.JSC.UserName)
-		if d.Jamf != nil {
-			b.WriteByte(' ')
-			b.WriteString(d.Jamf.User)
-			b.WriteByte(' ')
-			b.WriteString(d.Jamf.Model)
+// appendLower appends s in lower case (ASCII in place, anything else
+// through strings.ToLower).
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return append(dst, strings.ToLower(s)...)
 		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// buildRiskIndex computes keys and sort orders once for a load. Every
+// row's search text goes, lowercase and cleaned, into one blob (the name
+// first, so that the name order compares slices of it): no string per row.
+func buildRiskIndex(fleet []ops.RiskDevice, marks map[string]ops.RiskMark, inScope func(ops.RiskDevice) bool) riskIndex {
+	n := len(fleet)
+	x := riskIndex{keys: make([]riskKey, n), counts: map[jsc.Level]int{}, starts: make([]int, n+1)}
+	blob := make([]byte, 0, n*112)
+	for i, d := range fleet {
+		x.starts[i] = len(blob)
+		blob = appendLower(blob, ops.Clean(d.Name()))
+		nameEnd := len(blob)
+		for _, part := range [...]string{d.Serial(), d.JSC.ID, d.JSC.UserName} {
+			blob = append(blob, ' ')
+			blob = appendLower(blob, ops.Clean(part))
+		}
+		if d.Jamf != nil {
+			blob = append(blob, ' ')
+			blob = appendLower(blob, ops.Clean(d.Jamf.User))
+			blob = append(blob, ' ')
+			blob = appendLower(blob, ops.Clean(d.Jamf.Model))
+		}
+		blob = append(blob, '\n')
 		src := ops.RiskSourceOf(d, marks)
-		k := riskKey{text: ops.Clean(strings.ToLower(b.String())), name: strings.ToLower(d.Name()), rank: d.JSC.Risk.Rank(),
-			source: src, ours: src != "—", scoped: inScope(d)}
+		k := riskKey{nameEnd: nameEnd, rank: d.JSC.Risk.Rank(), source: src, ours: src != "—", scoped: inScope(d)}
 		x.keys[i] = k
 		if k.scoped {
 			x.counts[d.JSC.Risk]++
 			x.shown++
 		}
 	}
+	x.starts[n] = len(blob)
+	x.blob = string(blob)
+	name := func(i int) string { return x.blob[x.starts[i]:x.keys[i].nameEnd] }
 	// The name order is sorted once (ties by position, so the sort is
 	// stable); the risk order buckets it by level, riskiest first.
-	n := len(fleet)
 	byName := make([]int, n)
 	for i := range byName {
 		byName[i] = i
 	}
 	slices.SortFunc(byName, func(a, b int) int {
-		if c := strings.Compare(x.keys[a].name, x.keys[b].name); c != 0 {
+		if c := strings.Compare(name(a), name(b)); c != 0 {
 			return c
 		}
 		return a - b
@@ -95,18 +118,6 @@ func buildRiskIndex(fleet []ops.RiskDevice, marks map[string]ops.RiskMark, inSco
 		return a - b
 	})
 	x.orders = [3][]int{byRisk, byName, bySeen}
-	// One lowercase text of every row, separated by newlines, searched in
-	// one pass per keystroke.
-	var blob strings.Builder
-	x.starts = make([]int, n+1)
-	for i := range x.keys {
-		x.starts[i] = blob.Len()
-		blob.WriteString(x.keys[i].text)
-		blob.WriteByte('\n')
-		x.keys[i].text = ""
-	}
-	x.starts[n] = blob.Len()
-	x.blob = blob.String()
 	return x
 }
 
