@@ -259,3 +259,53 @@ func TestRiskSourceAfterJSCChangesTheDevice(t *testing.T) {
 		t.Fatalf("after JSC raised it: %s %q", l, s)
 	}
 }
+
+// listings counts unfiltered device-list requests (pages of a tenant
+// listing, not lookups by externalId or guid).
+func listings(rs *jsctest.Server) int {
+	n := 0
+	for _, r := range rs.Log().Requests() {
+		if r.Path == "/risk/v2/devices" && !strings.Contains(r.Query, "externalId=") && !strings.Contains(r.Query, "guid=") {
+			n++
+		}
+	}
+	return n
+}
+
+// --group looks members up one by one while that costs no more than a
+// listing: with no cache up to 100 members; with a cache, up to the
+// cached tenant's page count. A larger group is found in one listing.
+func TestRiskGroupLookupOrListing(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t, jamftest.Options{})
+	rs := jsctest.NewServer(jscDemoOptions(srv, 1))
+	t.Cleanup(rs.Close)
+	c := riskCLI(t, srv, rs)
+	r := c.run("", "risk", "set", "LOW", "--group", "Kiosk iPads", "--reason", "group rule", "--yes")
+	members := strings.Count(r.stdout, "→ ")
+	if r.code != 0 || members == 0 {
+		t.Fatalf("set by group: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if members > 100 {
+		t.Fatalf("the test needs a group of at most 100 members, got %d", members)
+	}
+	if n := listings(rs); n != 0 {
+		t.Fatalf("a group of %d with no cache made %d listing requests, want lookups only", members, n)
+	}
+	// A listing caches a tenant of about 420 devices: 5 pages.
+	if r := c.run("", "risk", "list"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	pages := listings(rs)
+	if members <= pages {
+		t.Fatalf("the test needs a group larger than the tenant's %d pages, got %d", pages, members)
+	}
+	r = c.run("", "risk", "reset", "--group", "Kiosk iPads", "--reason", "group rule", "--yes")
+	if r.code != 0 || !strings.Contains(r.stderr, "listing the JSC tenant once") {
+		t.Fatalf("reset by group: %d %q", r.code, r.stderr)
+	}
+	// One listing to find the members, one to read them back.
+	if n := listings(rs) - pages; n != 2*pages {
+		t.Fatalf("%d listing requests, want %d (two listings of %d pages)", n, 2*pages, pages)
+	}
+}

@@ -214,7 +214,7 @@ func (s *Server) record(next http.Handler) http.Handler {
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		at := time.Now()
 		next.ServeHTTP(rec, r)
-		s.log.request(RequestRecord{At: at, Method: r.Method, Path: r.URL.Path, Status: rec.status})
+		s.log.request(RequestRecord{At: at, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status})
 	})
 }
 
