@@ -195,7 +195,7 @@ func riskListFleet(ctx context.Context, s *riskSession, maxAge time.Duration) (f
 	return fleet, "", nil
 }
 
-// riskSourceMarks reads what jamfops set on this tenant, for SOURCE.
+// marks reads what jamfops set on this tenant, for SOURCE.
 func (s *riskSession) marks() map[string]ops.RiskMark {
 	entries, _, err := s.audit.Read()
 	if err != nil {

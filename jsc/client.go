@@ -4,7 +4,8 @@
 //
 // It keeps the published limits of a Risk API integration (5 requests per
 // second, 10,000 per day) with a client-side pacer and a daily budget that
-// callers can read. Logins and data calls share the per-second pace; a
+// callers can read; WithSharedBudget counts that budget in a file every
+// process of the user shares. Logins and data calls share the per-second pace; a
 // 429 on either is waited out when the server asks for at most
 // MaxRetryWait, up to MaxRateLimitRetries times; longer waits are returned
 // as a RateLimitError (capped at MaxServerWait, with what was asked). A

@@ -162,7 +162,7 @@ func TestRiskFirstRowsFromCacheUnderASecond(t *testing.T) {
 	if m.table.n != 138_000 || !strings.Contains(v, "cache as of") || !strings.Contains(v, fmt.Sprint("jsc-")) {
 		t.Fatalf("rows %d; view:\n%s", m.table.n, v)
 	}
-	if took > time.Second {
+	if took > time.Second && !raceEnabled {
 		t.Fatalf("first rows took %v, want under a second", took)
 	}
 }
