@@ -188,6 +188,7 @@ func newRiskListCmd(ctx context.Context, env *Env) *cobra.Command {
 		Short:   "List JSC devices with their risk level and its source",
 		Example: `  jamfops risk list
   jamfops risk list --level HIGH,MEDIUM --json
+  jamfops risk list --max-age 10m     # a listing cached in the last 10 minutes will do
   jamfops risk list --no-jamf`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
