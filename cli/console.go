@@ -214,6 +214,8 @@ func runEnvConsole(ctx context.Context, env *Env, conn *connFlags, readOnly, deb
 
 // consoleDeps describes a connection to the console.
 func consoleDeps(conn connection, client *jamf.Client, audit *ops.AuditLog, readOnly bool, names []string) ui.Deps {
-	return ui.Deps{Jamf: client, Audit: audit, Profile: conn.profile.Name, Accent: conn.profile.Accent,
+	// The risk screen's cache; without a user cache directory it keeps none.
+	cacheDir, _ := ops.RiskCacheDir()
+	return ui.Deps{Jamf: client, Audit: audit, Profile: conn.profile.Name, Accent: conn.profile.Accent, RiskCacheDir: cacheDir,
 		ReadOnly: readOnly || conn.profile.ReadOnly, BasicAuth: conn.profile.Auth == config.AuthUser, Profiles: names}
 }

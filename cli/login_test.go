@@ -47,16 +47,19 @@ type cli struct {
 	env       map[string]string
 	auditPath string
 	jobsDir   string
+	cacheDir  string
+	dataDir   string
 }
 
 func newCLI(t *testing.T) *cli {
-	return &cli{t: t, path: filepath.Join(t.TempDir(), "profiles.json"), secrets: &memSecrets{m: map[string]string{}}, env: map[string]string{}, jobsDir: t.TempDir()}
+	return &cli{t: t, path: filepath.Join(t.TempDir(), "profiles.json"), secrets: &memSecrets{m: map[string]string{}}, env: map[string]string{}, jobsDir: t.TempDir(),
+		cacheDir: t.TempDir(), dataDir: t.TempDir()}
 }
 
 func (c *cli) run(stdin string, args ...string) result {
 	var out, errb bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return c.env[k] },
-		Secrets: c.secrets, ProfilesPath: c.path, AuditPath: c.auditPath, JobsDir: c.jobsDir}
+		Secrets: c.secrets, ProfilesPath: c.path, AuditPath: c.auditPath, JobsDir: c.jobsDir, CacheDir: c.cacheDir, DataDir: c.dataDir}
 	code := Run(c.t.Context(), args, env)
 	return result{code, out.String(), errb.String()}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jamfops/jamfops/config"
+	"github.com/jamfops/jamfops/internal/daycount"
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jsc"
 	"github.com/jamfops/jamfops/ops"
@@ -30,6 +32,7 @@ type riskFlags struct {
 	kind   string
 	levels string
 	batch  int
+	maxAge time.Duration
 }
 
 func (f *riskFlags) register(c *cobra.Command, env *Env, write bool) {
@@ -49,6 +52,7 @@ func (f *riskFlags) register(c *cobra.Command, env *Env, write bool) {
 	} else {
 		fs.BoolVar(&f.asJSON, "json", false, "print JSON")
 		fs.StringVar(&f.levels, "level", "", "only these levels, e.g. HIGH,MEDIUM")
+		fs.DurationVar(&f.maxAge, "max-age", 0, "accept the local risk cache if it is at most this old, e.g. 10m (default: read JSC afresh)")
 		_ = c.RegisterFlagCompletionFunc("level", fixedCompletions(riskLevels()...))
 	}
 }
@@ -71,6 +75,9 @@ type riskSession struct {
 	jamf   *jamf.Client
 	server string
 	audit  *ops.AuditLog
+	// snapPath is the tenant's risk cache ("" when there is no cache dir).
+	snapPath string
+	stderr   io.Writer
 }
 
 func (s *riskSession) close(ctx context.Context) {
@@ -94,7 +101,10 @@ func (f *riskFlags) open(env *Env) (*riskSession, error) {
 	if rc == nil {
 		return nil, errors.New("no Risk API credentials: set JSC_APP_ID and JSC_APP_SECRET (JSC portal › Integrations › Risk API); try 'jamfops demo --serve' for a demo")
 	}
-	s := &riskSession{jsc: rc, server: rc.BaseURL()}
+	s := &riskSession{jsc: rc, server: rc.BaseURL(), stderr: env.Stderr}
+	if dir, err := riskCacheDir(env); err == nil {
+		s.snapPath = ops.RiskCacheFile(dir, s.server, rc.AppID())
+	}
 	if !f.noJamf {
 		conn, err := f.conn.resolve(env)
 		if err == nil {
@@ -142,7 +152,15 @@ func jscClient(env *Env, profile, urlFlag, appFlag string, extra ...jsc.Option) 
 		return nil, errors.New("incomplete Risk API credentials: set both JSC_APP_ID and JSC_APP_SECRET")
 	}
 	opts := append([]jsc.Option{jsc.WithUserAgent(userAgent(env))}, extra...)
-	return jsc.NewClient(firstNonEmpty(urlFlag, env.Getenv("JSC_URL")), appID, secret, opts...)
+	base := firstNonEmpty(urlFlag, env.Getenv("JSC_URL"), jsc.DefaultBaseURL)
+	// The day's budget is counted in a file every jamfops process of this
+	// user shares; without one the client counts alone.
+	if dir, err := riskDataDir(env); err == nil {
+		if counter, err := daycount.Open(ops.RiskBudgetFile(dir, base, appID)); err == nil {
+			opts = append(opts, jsc.WithSharedBudget(counter))
+		}
+	}
+	return jsc.NewClient(base, appID, secret, opts...)
 }
 
 func newRiskCmd(ctx context.Context, env *Env) *cobra.Command {
@@ -170,6 +188,7 @@ func newRiskListCmd(ctx context.Context, env *Env) *cobra.Command {
 		Short:   "List JSC devices with their risk level and its source",
 		Example: `  jamfops risk list
   jamfops risk list --level HIGH,MEDIUM --json
+  jamfops risk list --max-age 10m     # a listing cached in the last 10 minutes will do
   jamfops risk list --no-jamf`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -246,12 +265,11 @@ func runRiskList(ctx context.Context, env *Env, f *riskFlags) error {
 		return err
 	}
 	defer s.close(ctx)
-	fleet, err := ops.LoadRiskFleet(ctx, s.jsc, s.jamf)
+	fleet, asOf, err := riskListFleet(ctx, s, f.maxAge)
 	if err != nil {
 		return err
 	}
-	entries, _, _ := s.audit.Read()
-	last := ops.LastRiskChanges(entries)
+	marks := s.marks()
 	counts := ops.RiskCounts(fleet)
 	matched := 0
 	for _, d := range fleet {
@@ -259,16 +277,20 @@ func runRiskList(ctx context.Context, env *Env, f *riskFlags) error {
 			matched++
 		}
 	}
+	total := len(fleet)
 	if len(want) > 0 {
 		fleet = slices.DeleteFunc(fleet, func(d ops.RiskDevice) bool { return !slices.Contains(want, d.JSC.Risk) })
 	}
 	ops.SortRisk(fleet)
-	fmt.Fprintf(env.Stderr, "HIGH %d · MEDIUM %d · LOW %d · SECURE %d  (%d JSC devices, %d matched to Jamf Pro; Risk API budget %d of %d left today)\n",
-		counts[jsc.High], counts[jsc.Medium], counts[jsc.Low], counts[jsc.Secure], len(fleet), matched, s.jsc.Budget().Remaining, s.jsc.Budget().Limit)
+	if asOf != "" {
+		fmt.Fprintf(env.Stderr, "Risk levels from the local cache, %s (--max-age %s); read afresh without --max-age.\n", asOf, f.maxAge)
+	}
+	fmt.Fprintf(env.Stderr, "HIGH %d · MEDIUM %d · LOW %d · SECURE %d  (%d JSC devices, %d matched to Jamf Pro)\nRisk API budget: %s\n",
+		counts[jsc.High], counts[jsc.Medium], counts[jsc.Low], counts[jsc.Secure], total, matched, ops.RiskBudgetText(s.jsc.Budget()))
 	if f.asJSON {
 		rows := make([]riskRow, 0, len(fleet))
 		for _, d := range fleet {
-			r := riskRow{JSCID: d.JSC.ID, ExternalID: d.JSC.ExternalID, Name: d.Name(), Serial: d.Serial(), Risk: d.JSC.Risk, Source: ops.RiskSource(d, last), User: d.JSC.UserName}
+			r := riskRow{JSCID: d.JSC.ID, ExternalID: d.JSC.ExternalID, Name: d.Name(), Serial: d.Serial(), Risk: d.JSC.Risk, Source: ops.RiskSourceOf(d, marks), User: d.JSC.UserName}
 			if !d.JSC.LastSeen.IsZero() {
 				t := d.JSC.LastSeen
 				r.LastSeen = &t
@@ -287,7 +309,7 @@ func runRiskList(ctx context.Context, env *Env, f *riskFlags) error {
 			user = d.Jamf.User
 		}
 		seen := d.JSC.LastSeen
-		t.row(string(d.JSC.Risk), d.Name(), d.Serial(), user, ops.RiskSource(d, last), formatTime(&seen), d.JSC.ID)
+		t.row(string(d.JSC.Risk), d.Name(), d.Serial(), user, ops.RiskSourceOf(d, marks), formatTime(&seen), d.JSC.ID)
 	}
 	return t.flush()
 }
@@ -327,11 +349,7 @@ func runRiskChange(ctx context.Context, env *Env, f *riskFlags, rest []string, s
 		return err
 	}
 	defer s.close(ctx)
-	fleet, err := ops.LoadRiskFleet(ctx, s.jsc, s.jamf)
-	if err != nil {
-		return err
-	}
-	targets, err := riskTargets(ctx, s, fleet, rest, f)
+	targets, err := riskTargets(ctx, s, rest, f)
 	if err != nil {
 		return err
 	}
@@ -347,6 +365,9 @@ func runRiskChange(ctx context.Context, env *Env, f *riskFlags, rest []string, s
 		}
 		fmt.Fprintf(env.Stderr, "  %-8s %s %s (JSC %s)\n", ops.Clean(string(d.JSC.Risk)), ops.Clean(d.Name()), ops.Clean(d.Serial()), ops.Clean(d.JSC.ID))
 	}
+	if w := ops.RiskBudgetWarning(s.jsc.Budget(), changeNeeds(len(targets), s.jsc.BatchSize(), s.loadSnapshot())); w != "" {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+	}
 	if !f.yes {
 		if !p.tty {
 			return usageErrorf("refusing to change risk without confirmation: pass --yes (no terminal to ask on)")
@@ -361,13 +382,17 @@ func runRiskChange(ctx context.Context, env *Env, f *riskFlags, rest []string, s
 	if err != nil {
 		return err
 	}
-	// Read the levels back: a reset device JSC still sees a threat on
-	// keeps its computed level.
-	after := map[string]jsc.Level{}
-	if now, err := s.jsc.ListDevices(ctx, nil); err == nil {
-		for _, d := range now {
-			after[d.ID] = d.Risk
+	// Read back only the devices that changed: a reset device JSC still
+	// sees a threat on keeps its computed level.
+	var changed []ops.RiskDevice
+	for _, o := range outcomes {
+		if o.Err == nil {
+			changed = append(changed, o.Device)
 		}
+	}
+	after, rerr := s.readBack(ctx, changed)
+	if rerr != nil {
+		fmt.Fprintf(env.Stderr, "note: reading the levels back failed: %s\n", safeText(env, rerr.Error()))
 	}
 	failed := 0
 	for _, o := range outcomes {
@@ -383,8 +408,7 @@ func runRiskChange(ctx context.Context, env *Env, f *riskFlags, rest []string, s
 		}
 		fmt.Fprintf(env.Stdout, "ok      %s %s (JSC %s): %s → %s%s\n", ops.Clean(d.Name()), ops.Clean(d.Serial()), ops.Clean(d.JSC.ID), ops.Clean(string(d.JSC.Risk)), ops.Clean(string(orUnknown(after[d.JSC.ID]))), note)
 	}
-	b := s.jsc.Budget()
-	fmt.Fprintf(env.Stderr, "Recorded in %s. Risk API budget: %d of %d requests left today.\n", s.audit.Path(), b.Remaining, b.Limit)
+	fmt.Fprintf(env.Stderr, "Recorded in %s. Risk API budget: %s.\n", s.audit.Path(), ops.RiskBudgetText(s.jsc.Budget()))
 	if failed > 0 {
 		return fmt.Errorf("%d of %d devices failed", failed, len(outcomes))
 	}
@@ -443,46 +467,6 @@ func runRiskJob(ctx context.Context, env *Env, s *riskSession, targets []ops.Ris
 		if final.Targets[i] != mass.StateSent {
 			out[i].Err = fmt.Errorf("%s: %s", final.Targets[i], final.Reasons[i])
 		}
-	}
-	return out, nil
-}
-
-// riskTargets resolves device references, or a Jamf Pro group's members.
-func riskTargets(ctx context.Context, s *riskSession, fleet []ops.RiskDevice, refs []string, f *riskFlags) ([]ops.RiskDevice, error) {
-	if f.group == "" {
-		return ops.ResolveRisk(fleet, refs)
-	}
-	if s.jamf == nil {
-		return nil, errors.New("--group needs a Jamf Pro connection (JAMF_URL and credentials, or a profile)")
-	}
-	kind, err := parseKind(f.kind)
-	if err != nil {
-		return nil, err
-	}
-	groups, _, err := s.jamf.Groups.List(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	g, err := ops.FindGroup(ops.Summarise(groups), f.group, kind)
-	if err != nil {
-		return nil, err
-	}
-	members, err := ops.GroupMembers(ctx, s.jamf, g)
-	if err != nil {
-		return nil, err
-	}
-	inGroup := map[string]bool{}
-	for _, m := range members {
-		inGroup[strings.ToLower(m.UDID)] = true
-	}
-	var out []ops.RiskDevice
-	for _, d := range fleet {
-		if d.JSC.ExternalID != "" && inGroup[strings.ToLower(d.JSC.ExternalID)] {
-			out = append(out, d)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("none of the %d members of %q is enrolled in JSC", len(members), g.Name)
 	}
 	return out, nil
 }

@@ -19,6 +19,9 @@ type Env struct {
 	ProfilesPath   string
 	AuditPath      string // "" for the default in the user data directory
 	JobsDir        string // "" for the default in the user data directory
+	// CacheDir holds the risk snapshots ("" for the user cache directory);
+	// DataDir the shared Risk API day count ("" for the user data directory).
+	CacheDir, DataDir string
 	// Version and Commit are stamped by the release build ("" for a dev build).
 	Version, Commit string
 }

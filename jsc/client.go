@@ -4,7 +4,8 @@
 //
 // It keeps the published limits of a Risk API integration (5 requests per
 // second, 10,000 per day) with a client-side pacer and a daily budget that
-// callers can read. Logins and data calls share the per-second pace; a
+// callers can read; WithSharedBudget counts that budget in a file every
+// process of the user shares. Logins and data calls share the per-second pace; a
 // 429 on either is waited out when the server asks for at most
 // MaxRetryWait, up to MaxRateLimitRetries times; longer waits are returned
 // as a RateLimitError (capped at MaxServerWait, with what was asked). A
@@ -132,7 +133,7 @@ func WithLimits(perSecond float64, perDay int) Option {
 		if perSecond <= 0 || perDay < 1 {
 			return fmt.Errorf("jsc: limits must be positive")
 		}
-		c.pace = newPacer(perSecond, perDay, c.now)
+		c.pace.setLimits(perSecond, perDay)
 		return nil
 	}
 }
@@ -296,6 +297,9 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 		lastErr = cerr
 		var er *ErrorResponse
 		var rl *RateLimitError
+		if errors.As(cerr, &rl) && daySpent(rl.Asked, c.now()) {
+			c.pace.spent()
+		}
 		switch {
 		case errors.As(cerr, &er) && er.StatusCode == http.StatusUnauthorized && !relogged:
 			relogged = true
@@ -317,6 +321,20 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 		}
 		return resp, cerr
 	}
+}
+
+// daySpent reads a 429's wait as the server's word that the day's budget
+// is spent: the only rate-limit header the Risk API is known to send is
+// X-Rate-Limit-Retry-After-Milliseconds (no "remaining" count), and a wait
+// longer than MaxRetryWait that reaches within a minute of the next UTC
+// midnight can only mean the daily limit. Then the shared count is raised
+// to the whole limit, so every process stops asking until the day resets.
+func daySpent(asked time.Duration, now time.Time) bool {
+	if asked <= MaxRetryWait {
+		return false
+	}
+	reset := now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	return now.Add(asked).After(reset.Add(-time.Minute))
 }
 
 // redact drops query strings and userinfo from transport errors.

@@ -144,6 +144,9 @@ type ListOptions struct {
 	ExternalID string
 	// ID finds the device with this JSC ID.
 	ID string
+	// Progress, when set, is called after each page with the number of
+	// devices read so far (a listing's progress).
+	Progress func(devices int)
 }
 
 // maxPages guards against a server that ignores the page parameter.
@@ -190,6 +193,9 @@ func (c *Client) listV2(ctx context.Context, opts *ListOptions) ([]Device, error
 			seen[d.GUID] = true
 			out = append(out, d.device())
 			added++
+		}
+		if opts != nil && opts.Progress != nil {
+			opts.Progress(len(out))
 		}
 		if len(body.UserDeviceList) > 0 && added == 0 && page > 0 {
 			// A server that ignores the page number would loop for ever.

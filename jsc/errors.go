@@ -166,11 +166,18 @@ func (e *AuthError) Error() string {
 type BudgetError struct {
 	Limit   int
 	ResetAt time.Time
+	// Shared is true when the budget is shared by every jamfops process
+	// of this user and application (WithSharedBudget).
+	Shared bool
 }
 
 // Error implements error.
 func (e *BudgetError) Error() string {
-	return fmt.Sprintf("jsc: the daily budget of %d Risk API requests is spent; it resets at %s UTC", e.Limit, e.ResetAt.UTC().Format("15:04"))
+	who := ""
+	if e.Shared {
+		who = " (counted across every jamfops process using this application)"
+	}
+	return fmt.Sprintf("jsc: the daily budget of %d Risk API requests is spent%s; it resets at %s UTC", e.Limit, who, e.ResetAt.UTC().Format("15:04"))
 }
 
 // apiErrorBody is the Risk API's error envelope, read leniently.

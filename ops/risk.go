@@ -175,27 +175,6 @@ type RiskOutcome struct {
 	Err    error
 }
 
-// LastRiskChanges maps JSC device IDs to jamfops's latest successful risk
-// change from the audit log (the Risk API does not say who set a level).
-func LastRiskChanges(entries []AuditEntry) map[string]AuditEntry {
-	out := map[string]AuditEntry{}
-	// entries are newest first: keep the first seen per device.
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Action, "risk ") || strings.HasSuffix(e.Action, "(intent)") {
-			continue
-		}
-		for _, t := range e.Targets {
-			id, ok := strings.CutPrefix(t.Device, "jsc/")
-			if ok && t.Outcome == "ok" {
-				if _, seen := out[id]; !seen {
-					out[id] = e
-				}
-			}
-		}
-	}
-	return out
-}
-
 // RiskCounts counts devices per level.
 func RiskCounts(fleet []RiskDevice) map[jsc.Level]int {
 	out := map[jsc.Level]int{}
@@ -218,18 +197,3 @@ func SortRisk(fleet []RiskDevice) {
 
 // ago renders a time for source notes.
 func ago(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
-
-// RiskSource describes who last set a device's level, as far as jamfops
-// knows: its own audit log, or "—" when the level is JSC's or was set by
-// another integration.
-func RiskSource(d RiskDevice, last map[string]AuditEntry) string {
-	e, ok := last[d.JSC.ID]
-	if !ok {
-		return "—"
-	}
-	who := "jamfops " + e.Credential
-	if e.Action == "risk reset" {
-		return "JSC (reset by " + who + " " + ago(e.Time) + ")"
-	}
-	return "manual (" + who + " " + ago(e.Time) + ")"
-}

@@ -116,9 +116,16 @@ func TestResolveRiskAndAuditedReset(t *testing.T) {
 	if results != 2 || len(entries) != 2 { // one entry per device (the job journal holds the intent)
 		t.Fatalf("audit has %d entries (%d results)", len(entries), results)
 	}
-	last := ops.LastRiskChanges(entries)
-	if src := ops.RiskSource(targets[0], last); !strings.HasPrefix(src, "JSC (reset by jamfops") {
-		t.Fatalf("source = %q", src)
+	now, _, err := ops.ReadBackRisk(t.Context(), rc, targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := ops.RiskMarks(entries, "test")
+	for _, d := range now {
+		src := ops.RiskSourceOf(d, marks)
+		if (d.JSC.Risk == jsc.Secure) != strings.HasPrefix(src, "reset by jamfops") {
+			t.Fatalf("%s: source = %q", d.JSC.Risk, src)
+		}
 	}
 }
 

@@ -34,8 +34,24 @@ type cachedRisk struct {
 	UserName   string    `json:"userName,omitempty"`
 	UserEmail  string    `json:"userEmail,omitempty"`
 	OSType     string    `json:"osType,omitempty"`
-	LastSeen   time.Time `json:"lastSeen,omitzero"`
-	JoinDate   time.Time `json:"joinDate,omitzero"`
+	// Times are epoch milliseconds: a 100,000-device snapshot decodes
+	// several times faster than with RFC 3339 strings.
+	LastSeen int64 `json:"lastSeenMs,omitempty"`
+	JoinDate int64 `json:"joinMs,omitempty"`
+}
+
+func toMs(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMs(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
 }
 
 // NewRiskSnapshot records a full listing taken at the given time.
@@ -43,7 +59,7 @@ func NewRiskSnapshot(tenant, appID string, taken time.Time, devices []jsc.Device
 	s := &RiskSnapshot{Tenant: tenant, AppID: appID, Taken: taken.UTC(), Devices: make([]cachedRisk, len(devices))}
 	for i, d := range devices {
 		s.Devices[i] = cachedRisk{ID: d.ID, ExternalID: d.ExternalID, Risk: d.Risk, Name: d.Name, UserName: d.UserName,
-			UserEmail: d.UserEmail, OSType: d.OSType, LastSeen: d.LastSeen, JoinDate: d.JoinDate}
+			UserEmail: d.UserEmail, OSType: d.OSType, LastSeen: toMs(d.LastSeen), JoinDate: toMs(d.JoinDate)}
 	}
 	return s
 }
@@ -53,7 +69,7 @@ func (s *RiskSnapshot) JSCDevices() []jsc.Device {
 	out := make([]jsc.Device, len(s.Devices))
 	for i, d := range s.Devices {
 		out[i] = jsc.Device{ID: d.ID, ExternalID: d.ExternalID, Risk: d.Risk, Name: d.Name, UserName: d.UserName,
-			UserEmail: d.UserEmail, OSType: d.OSType, LastSeen: d.LastSeen, JoinDate: d.JoinDate}
+			UserEmail: d.UserEmail, OSType: d.OSType, LastSeen: fromMs(d.LastSeen), JoinDate: fromMs(d.JoinDate)}
 	}
 	return out
 }
@@ -75,7 +91,7 @@ func (s *RiskSnapshot) Update(devices []jsc.Device) {
 		}
 		s.Devices[i].Risk = d.Risk
 		if !d.LastSeen.IsZero() {
-			s.Devices[i].LastSeen = d.LastSeen
+			s.Devices[i].LastSeen = toMs(d.LastSeen)
 		}
 	}
 }
@@ -90,6 +106,29 @@ func RiskCacheFile(dir, tenant, appID string) string {
 	sum := sha256.Sum256([]byte(strings.TrimRight(tenant, "/") + "\n" + appID))
 	return filepath.Join(dir, "risk-"+hex.EncodeToString(sum[:8])+".json")
 }
+
+// RiskCacheDir is jamfops's directory in the user cache directory, where
+// risk snapshots live.
+func RiskCacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no user cache directory for the risk cache: %w", err)
+	}
+	return filepath.Join(dir, "jamfops"), nil
+}
+
+// RiskBudgetFile is where the day's Risk API request count of one
+// application lives in dir (the user data directory), shared by every
+// jamfops process (see internal/daycount): the daily limit is per
+// application, so one file per application, named by a hash.
+func RiskBudgetFile(dir, tenant, appID string) string {
+	sum := sha256.Sum256([]byte(strings.TrimRight(tenant, "/") + "\n" + appID))
+	return filepath.Join(dir, "budget", "jsc-"+hex.EncodeToString(sum[:8])+".json")
+}
+
+// Pages is how many listing requests the snapshot's tenant costs (100
+// devices a page, one more for the short last page).
+func (s *RiskSnapshot) Pages() int { return len(s.Devices)/100 + 1 }
 
 // SaveRiskSnapshot writes the snapshot atomically (a temporary file renamed
 // over the old one), mode 0600 in a 0700 directory, so a crash leaves either

@@ -123,3 +123,30 @@ func ReadBackRisk(ctx context.Context, rc *jsc.Client, devices []RiskDevice) ([]
 	}
 	return out, ok, nil
 }
+
+// LookupRiskByUDID looks Jamf Pro devices up on JSC by their UDIDs (the
+// external ID, lowercase), one Risk API request each, in order. Devices JSC
+// does not know are left out and counted in missing.
+func LookupRiskByUDID(ctx context.Context, rc *jsc.Client, devices []Device) (out []RiskDevice, missing int, err error) {
+	seen := map[string]bool{}
+	for i := range devices {
+		d := &devices[i]
+		if d.UDID == "" {
+			missing++
+			continue
+		}
+		list, err := rc.ListDevices(ctx, &jsc.ListOptions{ExternalID: strings.ToLower(d.UDID)})
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(list) == 0 {
+			missing++
+			continue
+		}
+		if !seen[list[0].ID] {
+			seen[list[0].ID] = true
+			out = append(out, RiskDevice{JSC: list[0], Jamf: d})
+		}
+	}
+	return out, missing, nil
+}

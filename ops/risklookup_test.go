@@ -78,3 +78,30 @@ func TestLookupRiskReadsOnlyTheNamedDevices(t *testing.T) {
 		t.Fatalf("set and read back of one device cost %d requests, want 2", n)
 	}
 }
+
+// A group's members are looked up by UDID, one request each; members JSC
+// does not know are counted, not fatal.
+func TestLookupRiskByUDID(t *testing.T) {
+	t.Parallel()
+	_, rs, rc, ids := riskTenant(t, 30, 0)
+	var members []ops.Device
+	for _, id := range ids[:12] { // the tenth (index 9) is not enrolled
+		members = append(members, ops.Device{ID: "x", Name: id.Name, Serial: id.Serial, UDID: id.UDID})
+	}
+	before := len(rs.Log().Requests())
+	got, missing, err := ops.LookupRiskByUDID(t.Context(), rc, members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 11 || missing != 1 {
+		t.Fatalf("%d found, %d missing", len(got), missing)
+	}
+	for _, d := range got {
+		if d.Jamf == nil || !strings.EqualFold(d.Jamf.UDID, d.JSC.ExternalID) {
+			t.Fatalf("joined wrongly: %+v", d)
+		}
+	}
+	if n := len(rs.Log().Requests()) - before; n != 12+1 {
+		t.Fatalf("%d requests for 12 members, want 12 and a login", n)
+	}
+}

@@ -38,6 +38,9 @@ type Deps struct {
 	Now func() time.Time
 	// JobsDir is where job journals live ("" for the user data directory).
 	JobsDir string
+	// RiskCacheDir holds the risk snapshots (see ops.RiskCacheFile); ""
+	// keeps no cache.
+	RiskCacheDir string
 	// Profiles lists profile names for :profile; Switch opens one.
 	Profiles []string
 	Switch   func(name string) (Deps, error)

@@ -110,7 +110,7 @@ func (m *deviceModel) load() tea.Cmd {
 			source := "—"
 			if audit != nil {
 				if entries, _, err := audit.Read(); err == nil {
-					source = ops.RiskSource(ops.RiskDevice{JSC: list[0]}, ops.LastRiskChanges(entries))
+					source = ops.RiskSourceOf(ops.RiskDevice{JSC: list[0]}, ops.RiskMarks(entries, rc.BaseURL()))
 				}
 			}
 			return deviceRiskMsg{req: req, from: from, device: list[0], found: true, source: source}

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
@@ -16,23 +18,6 @@ import (
 	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
 )
-
-type riskLoadedMsg struct {
-	req   uint64
-	from  uint64
-	fleet []ops.RiskDevice
-	last  map[string]ops.AuditEntry
-	err   error
-}
-
-// riskPatchMsg carries fresh records of the devices a change touched.
-type riskPatchMsg struct {
-	req     uint64
-	from    uint64
-	devices []jsc.Device
-	last    map[string]ops.AuditEntry
-	err     error
-}
 
 // riskEvent reports a bulk change's progress, then its outcome.
 type riskEvent struct {
@@ -48,6 +33,7 @@ type riskKeyMap struct {
 	Mark, MarkAll, Clear key.Binding
 	Level, Source        key.Binding
 	Change, Reset        key.Binding
+	Cancel               key.Binding
 }
 
 func defaultRiskKeyMap() riskKeyMap {
@@ -60,6 +46,7 @@ func defaultRiskKeyMap() riskKeyMap {
 		Source:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "source filter")),
 		Change:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "set level")),
 		Reset:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset to JSC")),
+		Cancel:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel refresh")),
 	}
 }
 
@@ -82,27 +69,45 @@ func sourceFilters() []string { return []string{"", "jamfops", "other"} }
 
 // riskModel lists JSC devices with their risk and changes it.
 type riskModel struct {
-	c       *common
-	keys    riskKeyMap
-	scope   map[string]bool // lowercase UDIDs to show; nil for the whole fleet
-	label   string
-	fleet   []ops.RiskDevice
-	last    map[string]ops.AuditEntry
-	prev    map[string]jsc.Level // levels at the previous refresh
-	changed map[string]bool
-	view    []int
-	marks   map[string]bool
-	table   table
-	filter  filterBox
-	level   int
-	source  int
-	sortCol int
-	desc    bool
-	loading bool
-	err     error
-	req     uint64
-	sc      scope
-	spin    spinner.Model
+	c     *common
+	keys  riskKeyMap
+	scope map[string]bool // lowercase UDIDs to show; nil for the whole fleet
+	// scopeDevices are the scope's Jamf Pro devices (nil for the fleet).
+	scopeDevices []ops.Device
+	label        string
+	// jscDevices is the last JSC listing (cached or fresh), jamfDevices
+	// the Jamf Pro fleet; fleet is the two joined (or, for a small scope,
+	// the scope's lookups: joinedOnly).
+	jscDevices  []jsc.Device
+	jamfDevices []ops.Device
+	joinedOnly  bool
+	fleet       []ops.RiskDevice
+	idx         riskIndex
+	riskMarks   map[string]ops.RiskMark
+	// taken is when the listing shown was read; cached when it came from
+	// the cache and no fresh listing has replaced it yet.
+	taken       time.Time
+	cached      bool
+	cachedPages int
+	opened      bool
+	progress    int
+	cancel      context.CancelFunc
+	jamfReq     uint64
+	prev        map[string]jsc.Level // levels at the previous refresh
+	changed     map[string]bool
+	view        []int
+	marks       map[string]bool
+	table       table
+	filter      filterBox
+	level       int
+	source      int
+	sortCol     int
+	desc        bool
+	loading     bool
+	err         error
+	req         uint64
+	sc          scope
+	spin        spinner.Model
 
 	stage   riskStage
 	action  string // "set" or "reset"
@@ -120,6 +125,7 @@ func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
 	m := riskModel{c: c, sc: c.newScope(), keys: defaultRiskKeyMap(), marks: map[string]bool{}, changed: map[string]bool{}, label: label,
 		spin: spinner.New(spinner.WithSpinner(spinner.Dot)), bar: progress.New(progress.WithDefaultBlend(), progress.WithoutPercentage())}
 	if scope != nil {
+		m.scopeDevices = scope
 		m.scope = map[string]bool{}
 		for _, d := range scope {
 			m.scope[strings.ToLower(d.UDID)] = true
@@ -133,108 +139,11 @@ func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
 	return m
 }
 
-func (m *riskModel) load() tea.Cmd {
-	if m.c.deps.JSC == nil {
-		return nil
-	}
-	m.req = m.c.nextTag()
-	m.loading, m.err = true, nil
-	req, from, rc, jc, ctx, audit := m.req, m.sc.id, m.c.deps.JSC, m.c.deps.Jamf, m.sc.ctx, m.c.deps.Audit
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
-		fleet, err := ops.LoadRiskFleet(ctx, rc, jc)
-		var last map[string]ops.AuditEntry
-		if audit != nil {
-			if entries, _, aerr := audit.Read(); aerr == nil {
-				last = ops.LastRiskChanges(entries)
-			}
-		}
-		return riskLoadedMsg{req: req, from: from, fleet: fleet, last: last, err: err}
-	})
-}
-
-// refreshAfter re-reads the devices a change touched, one request each,
-// when that costs fewer requests than listing the whole fleet again.
-func (m *riskModel) refreshAfter(outcomes []ops.RiskOutcome) tea.Cmd {
-	pages := (len(m.fleet) + 99) / 100
-	if len(outcomes) == 0 || len(outcomes) >= pages {
-		return m.load()
-	}
-	m.req = m.c.nextTag()
-	m.loading = true
-	ids := make([]string, len(outcomes))
-	for i, o := range outcomes {
-		ids[i] = o.Device.JSC.ID
-	}
-	req, from, rc, ctx, audit := m.req, m.sc.id, m.c.deps.JSC, m.sc.ctx, m.c.deps.Audit
-	return func() tea.Msg {
-		var out []jsc.Device
-		for _, id := range ids {
-			list, err := rc.ListDevices(ctx, &jsc.ListOptions{ID: id})
-			if err != nil {
-				return riskPatchMsg{req: req, from: from, err: err}
-			}
-			out = append(out, list...)
-		}
-		var last map[string]ops.AuditEntry
-		if entries, _, err := audit.Read(); err == nil {
-			last = ops.LastRiskChanges(entries)
-		}
-		return riskPatchMsg{req: req, from: from, devices: out, last: last}
-	}
-}
-
-func (m *riskModel) inScope(d ops.RiskDevice) bool {
-	return m.scope == nil || (d.JSC.ExternalID != "" && m.scope[strings.ToLower(d.JSC.ExternalID)])
-}
-
 func (m *riskModel) rebuild() {
 	q := strings.ToLower(strings.TrimSpace(m.filter.value()))
-	lf, sf := levelFilters()[m.level], sourceFilters()[m.source]
-	view := make([]int, 0, len(m.fleet))
-	for i, d := range m.fleet {
-		if !m.inScope(d) {
-			continue
-		}
-		switch {
-		case lf == "elevated" && d.JSC.Risk.Rank() < 1, lf != "" && lf != "elevated" && string(d.JSC.Risk) != lf:
-			continue
-		}
-		_, ours := m.last[d.JSC.ID]
-		if (sf == "jamfops" && !ours) || (sf == "other" && ours) {
-			continue
-		}
-		if q != "" {
-			text := strings.ToLower(d.Name() + " " + d.Serial() + " " + d.JSC.ID + " " + d.JSC.UserName)
-			if d.Jamf != nil {
-				text += " " + strings.ToLower(d.Jamf.User+" "+d.Jamf.Model)
-			}
-			if !strings.Contains(ops.Clean(text), q) {
-				continue
-			}
-		}
-		view = append(view, i)
-	}
-	slices.SortStableFunc(view, func(a, b int) int {
-		da, db := m.fleet[a], m.fleet[b]
-		var c int
-		switch m.sortCol {
-		case 1:
-			c = strings.Compare(strings.ToLower(da.Name()), strings.ToLower(db.Name()))
-		case 2:
-			c = da.JSC.LastSeen.Compare(db.JSC.LastSeen)
-		default:
-			c = db.JSC.Risk.Rank() - da.JSC.Risk.Rank()
-			if c == 0 {
-				c = strings.Compare(strings.ToLower(da.Name()), strings.ToLower(db.Name()))
-			}
-		}
-		if m.desc {
-			return -c
-		}
-		return c
-	})
+	view := m.idx.filter(m.sortCol, m.desc, q, levelFilters()[m.level], sourceFilters()[m.source])
 	m.view = view
-	fleet, last, changed, st, now := m.fleet, m.last, m.changed, &m.c.styles, m.c.now()
+	fleet, keys, changed, st, now := m.fleet, m.idx.keys, m.changed, &m.c.styles, m.c.now()
 	m.table.setData(len(view), func(r, col int) string {
 		d := fleet[view[r]]
 		switch col {
@@ -265,7 +174,7 @@ func (m *riskModel) rebuild() {
 			}
 			return formatAge(d.Jamf.LastCheckIn, now)
 		case 7:
-			return ops.Clean(ops.RiskSource(d, last))
+			return ops.Clean(keys[view[r]].source)
 		}
 		seen := d.JSC.LastSeen
 		return formatAge(&seen, now)
@@ -315,21 +224,63 @@ func (m riskModel) Update(msg tea.Msg) (riskModel, tea.Cmd) {
 		if msg.req != m.req {
 			return m, nil
 		}
-		m.loading, m.err = false, msg.err
+		m.loading, m.cancel = false, nil
 		if msg.err != nil {
+			if errors.Is(msg.err, context.Canceled) {
+				if m.fleet != nil {
+					return m, reportInfo("Refresh cancelled: showing the listing %s.", ops.RiskAsOf(m.taken, m.c.now()))
+				}
+				m.err = errListingCancelled
+				return m, nil
+			}
+			m.err = msg.err
 			return m, nil
 		}
-		levels := make(map[string]jsc.Level, len(msg.fleet))
+		levels := make(map[string]jsc.Level, len(msg.devices)+len(msg.joined))
 		clear(m.changed)
-		for _, d := range msg.fleet {
-			levels[d.JSC.ID] = d.JSC.Risk
-			if before, ok := m.prev[d.JSC.ID]; ok && before != d.JSC.Risk {
-				m.changed[d.JSC.ID] = true
+		note := func(id string, l jsc.Level) {
+			levels[id] = l
+			if before, ok := m.prev[id]; ok && before != l {
+				m.changed[id] = true
 			}
 		}
-		m.prev, m.fleet, m.last = levels, msg.fleet, msg.last
-		m.rebuild()
+		for _, d := range msg.devices {
+			note(d.ID, d.Risk)
+		}
+		for _, d := range msg.joined {
+			note(d.JSC.ID, d.JSC.Risk)
+		}
+		m.prev, m.riskMarks, m.taken, m.cached = levels, msg.marks, msg.taken, msg.cached
+		if msg.scoped {
+			m.joinedOnly, m.fleet = true, msg.joined
+			m.index()
+			return m, nil
+		}
+		m.jscDevices, m.joinedOnly = msg.devices, false
+		if m.jscDevices == nil {
+			m.jscDevices = []jsc.Device{} // an empty tenant, loaded
+		}
+		m.cachedPages = len(msg.devices)/100 + 1
+		m.join()
 		return m, nil
+	case riskJamfMsg:
+		if msg.req != m.jamfReq {
+			return m, nil
+		}
+		if msg.err != nil {
+			return m, reportError(fmt.Errorf("matching to Jamf Pro: %w", msg.err))
+		}
+		m.jamfDevices = msg.devices
+		if m.jscDevices != nil {
+			m.join()
+		}
+		return m, nil
+	case riskProgressMsg:
+		if msg.req != m.req {
+			return m, nil
+		}
+		m.progress = msg.devices
+		return m, waitMsg(msg.ch)
 	case riskPatchMsg:
 		if msg.req != m.req {
 			return m, nil
@@ -343,17 +294,25 @@ func (m riskModel) Update(msg tea.Msg) (riskModel, tea.Cmd) {
 			fresh[d.ID] = d
 		}
 		clear(m.changed)
+		for i, d := range m.jscDevices {
+			if f, ok := fresh[d.ID]; ok {
+				m.jscDevices[i] = f
+			}
+		}
 		for i, d := range m.fleet {
 			if f, ok := fresh[d.JSC.ID]; ok {
 				if f.Risk != d.JSC.Risk {
 					m.changed[d.JSC.ID] = true
 				}
 				m.fleet[i].JSC = f
+				if m.prev == nil {
+					m.prev = map[string]jsc.Level{}
+				}
 				m.prev[d.JSC.ID] = f.Risk
 			}
 		}
-		m.last = msg.last
-		m.rebuild()
+		m.riskMarks = msg.marks
+		m.index()
 		return m, nil
 	case riskEvent:
 		if !msg.final {
@@ -437,6 +396,9 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 		return m, cmd
 	}
 	switch {
+	case key.Matches(msg, m.keys.Cancel) && m.loading && m.cancel != nil:
+		m.stopRefresh()
+		return m, nil
 	case key.Matches(msg, m.keys.list.Filter):
 		return m, m.filter.start()
 	case key.Matches(msg, m.keys.Level):
@@ -594,14 +556,7 @@ func (m riskModel) View() string {
 		return st.App.Title.Render("JSC device risk") + "\n\n  " + st.App.Hint.Render("JSC is not configured.") +
 			"\n  Set JSC_APP_ID and JSC_APP_SECRET (JSC portal › Integrations › Risk API), or add a Risk API app to the profile."
 	}
-	counts := map[jsc.Level]int{}
-	shown := 0
-	for _, d := range m.fleet {
-		if m.inScope(d) {
-			counts[d.JSC.Risk]++
-			shown++
-		}
-	}
+	counts, shown := m.idx.counts, m.idx.shown
 	head := st.App.Title.Render("JSC device risk")
 	if m.label != "" {
 		head += st.App.Subtle.Render(" · " + ops.Clean(m.label))
@@ -612,16 +567,31 @@ func (m riskModel) View() string {
 	lf, sf := levelFilters()[m.level], sourceFilters()[m.source]
 	sub := fmt.Sprintf("%s devices · level: %s · source: %s · Risk API budget %s of %s left today   %s", formatCount(shown), orAll(lf), orAll(sf),
 		formatCount(b.Remaining), formatCount(b.Limit), m.table.position())
+	if m.cached && m.fleet != nil {
+		sub = "cache " + ops.RiskAsOf(m.taken, m.c.now()) + " · " + sub
+	}
 	if len(m.marks) > 0 {
 		sub += " · " + st.Table.Marked.Render(formatCount(len(m.marks))+" marked")
 	}
 	if m.loading && m.fleet != nil {
-		sub += " · " + m.spin.View() + " refreshing…"
+		sub += " · " + m.spin.View() + " refreshing"
+		if m.progress > 0 {
+			sub += " (" + formatCount(m.progress) + " read)"
+		}
+		if m.cancel != nil {
+			sub += " · c cancel"
+		}
 	}
 	top := head + "\n" + st.App.Subtle.Render(sub)
 	switch {
 	case m.loading && m.fleet == nil:
-		return top + "\n\n  " + m.spin.View() + " Reading every JSC device and matching it to Jamf Pro (5 requests a second)…"
+		text := " Reading every JSC device and matching it to Jamf Pro (5 requests a second)…"
+		if m.progress > 0 {
+			text += " " + formatCount(m.progress) + " read · c cancel"
+		}
+		return top + "\n\n  " + m.spin.View() + text
+	case errors.Is(m.err, errListingCancelled):
+		return top + "\n\n  " + st.App.Hint.Render("Listing cancelled: nothing more was read.") + "\n\n  " + st.App.Subtle.Render("press r to read JSC")
 	case m.err != nil:
 		return top + "\n\n  " + st.App.Error.Render("Could not load risk") + "\n  " + humanError(m.err) + "\n\n  " + st.App.Subtle.Render("press r to retry")
 	}
@@ -633,8 +603,12 @@ func (m riskModel) View() string {
 	case riskReason:
 		return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(m.actionText())+"\n"+m.reason.View()+"\n"+st.App.Subtle.Render("enter continue · esc cancel"))
 	case riskConfirm:
+		need := riskChangeNeeds(len(m.targets), m.c.deps.JSC.BatchSize(), len(m.jscDevices))
 		c := confirmation{title: m.actionText() + "?", lines: []string{riskTargetsText(m.targets), "Reason: " + ops.Clean(m.lastWhy),
-			fmt.Sprintf("Paced to 5 requests a second; %d request(s) of today's remaining %s.", (len(m.targets)+m.c.deps.JSC.BatchSize()-1)/m.c.deps.JSC.BatchSize(), formatCount(b.Remaining))}}
+			fmt.Sprintf("Paced to 5 a second; about %d request(s) with the read-back, of %s left today.", need, formatCount(b.Remaining))}}
+		if w := ops.RiskBudgetWarning(b, need); w != "" {
+			c.lines = append(c.lines, "Warning: "+w+".")
+		}
 		return top + "\n" + c.View(st, m.c.width)
 	case riskRunning:
 		pct := 0.0
@@ -684,5 +658,5 @@ func (m riskModel) ShortHelp() []key.Binding {
 func (m riskModel) FullHelp() [][]key.Binding {
 	t := m.table.keys
 	return [][]key.Binding{{m.c.gated(m.keys.Change), m.c.gated(m.keys.Reset)}, {m.keys.Mark, m.keys.MarkAll, m.keys.Clear},
-		{m.keys.Level, m.keys.Source, m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+		{m.keys.Level, m.keys.Source, m.keys.list.Filter, m.keys.list.Sort, m.keys.list.Reverse, m.keys.Cancel}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
 }

@@ -12,7 +12,9 @@ import (
 type RequestRecord struct {
 	At           time.Time // wall clock
 	Method, Path string
-	Status       int
+	// Query is the raw query string (page, pageSize, externalId, guid).
+	Query  string
+	Status int
 }
 
 // OverrideRecord is one device's risk change.

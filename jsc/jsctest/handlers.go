@@ -57,27 +57,38 @@ func (s *Server) handleListV2(w http.ResponseWriter, r *http.Request, _ string) 
 		_, _ = w.Write([]byte(`{"customerId":"cust-demo","userDeviceList":[{"guid":`))
 		return
 	}
-	var list []map[string]any
-	for _, d := range s.devices {
-		if (ext != "" && d.externalID != ext) || (guid != "" && d.guid != guid) {
-			continue
+	// A filtered request is answered from the indexes, a page by slicing:
+	// the cost is the page's, not the tenant's.
+	var matched []*device
+	switch {
+	case guid != "":
+		if d := s.byGUID[guid]; d != nil && (ext == "" || d.externalID == ext) {
+			matched = []*device{d}
 		}
-		list = append(list, map[string]any{
-			"guid": d.guid, "externalId": d.externalID, "riskCategory": d.risk(),
-			"user": map[string]string{"name": d.user, "email": d.email},
-			"info": map[string]any{"device": map[string]any{"deviceName": d.name, "osType": d.osType}, "app": map[string]string{"name": "Jamf Trust", "version": "4.2.0"}},
-			"statusUpdate": map[string]any{"connector": map[string]any{"lastStatusUpdateUtcMs": strconv.FormatInt(ms(d.lastDNS), 10),
-				"payload": map[string]bool{"isEnrolled": d.externalID != ""}}},
-			"lastDnsTraffic": ms(d.lastDNS), "joinDate": ms(d.joined), "appVersion": "4.2.0",
-		})
+	case ext != "":
+		matched = s.byExt[ext]
+	default:
+		matched = s.devices
+	}
+	start := min(page*size, len(matched))
+	out := make([]map[string]any, 0, min(size, len(matched)-start))
+	for _, d := range matched[start:min(len(matched), start+size)] {
+		out = append(out, v2Record(d))
 	}
 	s.mu.Unlock()
-	start := min(page*size, len(list))
-	out := list[start:min(len(list), start+size)]
-	if out == nil {
-		out = []map[string]any{}
-	}
 	writeJSON(w, http.StatusOK, map[string]any{"customerId": "cust-demo", "userDeviceList": out})
+}
+
+// v2Record is a device as GET /risk/v2/devices shows it.
+func v2Record(d *device) map[string]any {
+	return map[string]any{
+		"guid": d.guid, "externalId": d.externalID, "riskCategory": d.risk(),
+		"user": map[string]string{"name": d.user, "email": d.email},
+		"info": map[string]any{"device": map[string]any{"deviceName": d.name, "osType": d.osType}, "app": map[string]string{"name": "Jamf Trust", "version": "4.2.0"}},
+		"statusUpdate": map[string]any{"connector": map[string]any{"lastStatusUpdateUtcMs": strconv.FormatInt(ms(d.lastDNS), 10),
+			"payload": map[string]bool{"isEnrolled": d.externalID != ""}}},
+		"lastDnsTraffic": ms(d.lastDNS), "joinDate": ms(d.joined), "appVersion": "4.2.0",
+	}
 }
 
 // handleListV1 is the deprecated GET /risk/v1/devices.
@@ -87,14 +98,14 @@ func (s *Server) handleListV1(w http.ResponseWriter, r *http.Request, _ string) 
 		return
 	}
 	s.mu.Lock()
-	records := make([]map[string]any, 0, len(s.devices))
-	for _, d := range s.devices {
+	total := len(s.devices)
+	start := min(page*size, total)
+	records := make([]map[string]any, 0, min(size, total-start))
+	for _, d := range s.devices[start:min(total, start+size)] {
 		records = append(records, map[string]any{"deviceId": d.guid, "externalId": d.externalID, "name": d.name, "risk": d.risk()})
 	}
 	s.mu.Unlock()
-	total := len(records)
-	start := min(page*size, total)
-	writeJSON(w, http.StatusOK, map[string]any{"records": records[start:min(total, start+size)],
+	writeJSON(w, http.StatusOK, map[string]any{"records": records,
 		"pagination": map[string]int{"totalRecords": total, "totalPages": (total + size - 1) / size}})
 }
 
@@ -165,6 +176,45 @@ func (s *Server) Risk(guid string) (jsc.Level, bool) {
 		return "", false
 	}
 	return d.risk(), true
+}
+
+// SetCalculated changes the level JSC itself calculates for a device (a
+// threat found or cleared), as JSC does on its own; a manual override
+// still shows over it. It reports whether the device exists.
+func (s *Server) SetCalculated(guid string, l jsc.Level) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.byGUID[guid]
+	if d == nil {
+		return false
+	}
+	d.calculated = l
+	return true
+}
+
+// ClearOverride drops a device's manual override, as another integration
+// or an administrator in the JSC portal might; it reports whether the
+// device exists.
+func (s *Server) ClearOverride(guid string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.byGUID[guid]
+	if d == nil {
+		return false
+	}
+	d.override = nil
+	return true
+}
+
+// ExternalID returns a device's external ID (lowercase UDID), for tests.
+func (s *Server) ExternalID(guid string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.byGUID[guid]
+	if d == nil {
+		return "", false
+	}
+	return d.externalID, true
 }
 
 // Counts returns how many devices are at each level.

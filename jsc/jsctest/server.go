@@ -102,6 +102,7 @@ type Server struct {
 	mu      sync.Mutex
 	devices []*device
 	byGUID  map[string]*device
+	byExt   map[string][]*device
 	tokens  map[string]time.Time
 	window  []time.Time // data requests in the last second (wall clock)
 	logins  []time.Time
@@ -130,7 +131,7 @@ func NewServer(opts Options) *Server {
 	if opts.PerDay <= 0 {
 		opts.PerDay = jsc.DefaultDailyBudget
 	}
-	s := &Server{opts: opts, clock: opts.Clock, log: &AdminLog{}, byGUID: map[string]*device{}, tokens: map[string]time.Time{}}
+	s := &Server{opts: opts, clock: opts.Clock, log: &AdminLog{}, byGUID: map[string]*device{}, byExt: map[string][]*device{}, tokens: map[string]time.Time{}}
 	s.populate()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/login", s.handleLogin)
@@ -195,6 +196,9 @@ func (s *Server) populate() {
 		}
 		s.devices = append(s.devices, d)
 		s.byGUID[d.guid] = d
+		if d.externalID != "" {
+			s.byExt[d.externalID] = append(s.byExt[d.externalID], d)
+		}
 	}
 	for _, e := range s.opts.Devices {
 		add(&device{externalID: strings.ToLower(e.UDID), name: e.Name, user: e.User, email: e.Email, osType: e.OSType})
@@ -210,7 +214,7 @@ func (s *Server) record(next http.Handler) http.Handler {
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		at := time.Now()
 		next.ServeHTTP(rec, r)
-		s.log.request(RequestRecord{At: at, Method: r.Method, Path: r.URL.Path, Status: rec.status})
+		s.log.request(RequestRecord{At: at, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status})
 	})
 }
 
