@@ -2,8 +2,6 @@ package ops
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -108,65 +106,11 @@ func LoadRiskFleet(ctx context.Context, rc *jsc.Client, jc *jamf.Client) ([]Risk
 	return JoinRisk(jscDevices, jamfDevices), nil
 }
 
-// ResolveRisk picks devices named by Jamf Pro name, serial number or UDID,
-// or by JSC ID or external ID. A name shared by several devices is refused
-// with the candidates listed; so is a reference that matches nothing.
-func ResolveRisk(fleet []RiskDevice, refs []string) ([]RiskDevice, error) {
-	var out []RiskDevice
-	seen := map[string]bool{}
-	var problems []string
-	for _, ref := range refs {
-		ref = strings.TrimSpace(ref)
-		if ref == "" {
-			continue
-		}
-		var hits []RiskDevice
-		for _, d := range fleet {
-			if matchesRisk(d, ref) {
-				hits = append(hits, d)
-			}
-		}
-		switch len(hits) {
-		case 0:
-			problems = append(problems, fmt.Sprintf("%q matches no JSC device", ref))
-		case 1:
-			if !seen[hits[0].JSC.ID] {
-				seen[hits[0].JSC.ID] = true
-				out = append(out, hits[0])
-			}
-		default:
-			var names []string
-			for i, h := range hits {
-				if i == 4 {
-					names = append(names, fmt.Sprintf("and %d more", len(hits)-4))
-					break
-				}
-				names = append(names, fmt.Sprintf("%s (serial %s, JSC %s)", Clean(h.Name()), orNone(h.Serial()), h.JSC.ID))
-			}
-			problems = append(problems, fmt.Sprintf("%q matches %d devices: %s; name one by serial or JSC ID", ref, len(hits), strings.Join(names, "; ")))
-		}
-	}
-	if len(problems) > 0 {
-		return nil, errors.New(strings.Join(problems, "\n"))
-	}
-	return out, nil
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "none"
 	}
 	return s
-}
-
-func matchesRisk(d RiskDevice, ref string) bool {
-	if d.JSC.ID == ref || (d.JSC.ExternalID != "" && strings.EqualFold(d.JSC.ExternalID, ref)) {
-		return true
-	}
-	if j := d.Jamf; j != nil {
-		return strings.EqualFold(j.Serial, ref) || strings.EqualFold(j.UDID, ref) || strings.EqualFold(j.Name, ref)
-	}
-	return strings.EqualFold(d.JSC.Name, ref)
 }
 
 // RiskOutcome is what happened to one device.

