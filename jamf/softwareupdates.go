@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Privileges of the managed software update endpoints (Jamf Pro API spec,
@@ -169,6 +170,35 @@ func (k UpdateStatusKind) Failed() bool {
 		return true
 	}
 	return false
+}
+
+// UpdateFailureReason is the words for a failure state or plan error reason.
+func UpdateFailureReason(code string) string {
+	switch UpdateStatusKind(code) {
+	case UpdateDownloadInsufficientSpace, UpdateInstallInsufficientSpace:
+		return "insufficient space"
+	case UpdateDownloadInsufficientPower, UpdateInstallInsufficientPower:
+		return "insufficient power"
+	case UpdateDownloadInsufficientNetwork:
+		return "insufficient network"
+	case UpdateDownloadFailed:
+		return "download failed"
+	case UpdateDownloadRequiresComputer:
+		return "download requires a computer"
+	case UpdateInstallPhoneCallInProgress:
+		return "phone call in progress"
+	case UpdateInstallFailed:
+		return "install failed"
+	case UpdateError:
+		return "error"
+	}
+	switch code {
+	case "NO_DISK_SPACE":
+		return "insufficient space"
+	case "":
+		return "plan failed"
+	}
+	return "plan failed: " + strings.ToLower(strings.ReplaceAll(code, "_", " "))
 }
 
 // UpdateStatus is one device's software update status (ManagedSoftwareUpdateStatus).

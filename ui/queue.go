@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/jamfops/jamfops/internal/errtext"
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/ops"
 )
@@ -20,6 +21,10 @@ type queueEvent struct {
 	summary     *ops.QueueSummary
 	err         error
 	final       bool
+	// updates is the devices' OS-update state; updErr why it is missing
+	// (a privilege, an older server): neither fails the queue view.
+	updates *ops.UpdateOverview
+	updErr  error
 }
 
 // waitQueue is the one-shot command that delivers the next event; the
@@ -49,6 +54,8 @@ type queueModel struct {
 	group   *ops.GroupSummary
 	devices []ops.Device
 	summary *ops.QueueSummary
+	updates *ops.UpdateOverview
+	updErr  error
 	types   table
 	stuck   table
 	focus   int // 0 types, 1 stuck devices
@@ -73,7 +80,7 @@ func newQueueModel(c *common, group *ops.GroupSummary, devices []ops.Device, lab
 		cols = append(cols, column{title: b, width: 7, right: true})
 	}
 	m.types = newTable(cols)
-	m.stuck = newTable([]column{{title: "DEVICE", width: 0}, {title: "SERIAL", width: 12}, {title: "CHECK-IN", width: 8, right: true}, {title: "PENDING", width: 8, right: true}, {title: "FAILED", width: 7, right: true}, {title: "OLDEST", width: 7, right: true}})
+	m.stuck = newTable([]column{{title: "DEVICE", width: 0}, {title: "SERIAL", width: 12}, {title: "CHECK-IN", width: 8, right: true}, {title: "PENDING", width: 8, right: true}, {title: "FAILED", width: 7, right: true}, {title: "OLDEST", width: 7, right: true}, {title: "OS UPDATE", width: 18}})
 	return m
 }
 
@@ -98,12 +105,17 @@ func (m *queueModel) load() tea.Cmd {
 			default:
 			}
 		})
+		var upd *ops.UpdateOverview
+		var updErr error
+		if err == nil {
+			upd, updErr = ops.ReadUpdateOverview(ctx, client, group, devices)
+		}
 		// The final event must arrive: drain a pending progress event first.
 		select {
 		case <-ch:
 		default:
 		}
-		ch <- queueEvent{req: req, from: from, devices: devices, summary: s, err: err, final: true}
+		ch <- queueEvent{req: req, from: from, devices: devices, summary: s, err: err, final: true, updates: upd, updErr: updErr}
 	}()
 	return waitQueue(ch)
 }
@@ -140,6 +152,12 @@ func (m *queueModel) rebuild() {
 		case 4:
 			return formatCount(d.Failed)
 		}
+		if col == 6 {
+			if m.updates == nil {
+				return ""
+			}
+			return m.updates.DeviceState(d.Device)
+		}
 		if d.Oldest.IsZero() {
 			return "—"
 		}
@@ -168,7 +186,7 @@ func (m queueModel) Update(msg tea.Msg) (queueModel, tea.Cmd) {
 		}
 		m.loading, m.err = false, msg.err
 		if msg.err == nil {
-			m.devices, m.summary = msg.devices, msg.summary
+			m.devices, m.summary, m.updates, m.updErr = msg.devices, msg.summary, msg.updates, msg.updErr
 			m.rebuild()
 		}
 		return m, nil
@@ -271,7 +289,7 @@ func (m queueModel) confirmBlankPush() (queueModel, tea.Cmd) {
 }
 
 func (m *queueModel) setSize(w, h int) {
-	rest := h - 5
+	rest := h - 6 // title, stats, OS updates, two table titles, a spare line
 	m.types.setSize(w, max(4, rest*2/5))
 	m.stuck.setSize(w, max(4, rest-rest*2/5-1))
 	m.bar.SetWidth(min(60, w-10))
@@ -305,6 +323,13 @@ func (m queueModel) View() string {
 	}
 	stats := fmt.Sprintf("%s devices · %s offline (%d%%) · %s pending (%s NotNow) · %s failed · %s devices with something stuck",
 		formatCount(s.Devices), formatCount(s.Offline), offPct, formatCount(s.TotalPending), formatCount(s.TotalNotNow), formatCount(s.TotalFailed), formatCount(len(s.Stuck)))
+	updates := "\n" + st.App.Subtle.Render("OS updates: not read")
+	switch {
+	case m.updates != nil:
+		updates = "\n" + ops.Clean(m.updates.Line())
+	case m.updErr != nil:
+		updates = "\n" + st.App.Subtle.Render("OS updates: unavailable ("+ops.Clean(errtext.OneLine(m.updErr.Error()))+")")
+	}
 	titles := []string{"By command type and age of pending", "Devices, oldest pending first"}
 	for i := range titles {
 		if i == m.focus {
@@ -313,7 +338,7 @@ func (m queueModel) View() string {
 			titles[i] = st.App.Subtle.Render("  " + titles[i])
 		}
 	}
-	return top + "\n" + stats + "\n" + titles[0] + "\n" + m.types.View(st) + "\n" + titles[1] + "\n" + m.stuck.View(st)
+	return top + "\n" + stats + updates + "\n" + titles[0] + "\n" + m.types.View(st) + "\n" + titles[1] + "\n" + m.stuck.View(st)
 }
 
 func (m queueModel) ShortHelp() []key.Binding {

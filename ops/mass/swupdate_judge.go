@@ -104,35 +104,6 @@ type StageJudgement struct {
 	Note string
 }
 
-// FailureReason is the words for a failure state or plan error reason.
-func FailureReason(code string) string {
-	switch jamf.UpdateStatusKind(code) {
-	case jamf.UpdateDownloadInsufficientSpace, jamf.UpdateInstallInsufficientSpace:
-		return "insufficient space"
-	case jamf.UpdateDownloadInsufficientPower, jamf.UpdateInstallInsufficientPower:
-		return "insufficient power"
-	case jamf.UpdateDownloadInsufficientNetwork:
-		return "insufficient network"
-	case jamf.UpdateDownloadFailed:
-		return "download failed"
-	case jamf.UpdateDownloadRequiresComputer:
-		return "download requires a computer"
-	case jamf.UpdateInstallPhoneCallInProgress:
-		return "phone call in progress"
-	case jamf.UpdateInstallFailed:
-		return "install failed"
-	case jamf.UpdateError:
-		return "error"
-	}
-	switch code {
-	case "NO_DISK_SPACE":
-		return "insufficient space"
-	case "":
-		return "plan failed"
-	}
-	return "plan failed: " + strings.ToLower(strings.ReplaceAll(code, "_", " "))
-}
-
 // JudgeStage says whether a stage may continue: it holds as soon as more
 // than MaxFailureRate of its devices failed (listing them by reason), even
 // with auto-continue; it continues (with auto-continue) once Share of them
@@ -180,7 +151,7 @@ func JudgeStage(r *StageReadings, rules StageRules, watchOver bool) StageJudgeme
 		switch {
 		case hasStatus && st.Status.Failed():
 			j.Failed++
-			reason := FailureReason(string(st.Status))
+			reason := jamf.UpdateFailureReason(string(st.Status))
 			j.Failures[reason] = append(j.Failures[reason], key)
 		case hasPlan && plan.Status.State == "PlanFailed":
 			j.Failed++
@@ -188,7 +159,7 @@ func JudgeStage(r *StageReadings, rules StageRules, watchOver bool) StageJudgeme
 			if len(plan.Status.ErrorReasons) > 0 {
 				code = plan.Status.ErrorReasons[0]
 			}
-			reason := FailureReason(code)
+			reason := jamf.UpdateFailureReason(code)
 			j.Failures[reason] = append(j.Failures[reason], key)
 		case hasPlan && plan.Status.State == "PlanCompleted",
 			hasStatus && st.Status == jamf.UpdateInstalled,
