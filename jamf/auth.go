@@ -141,7 +141,7 @@ func (c *Client) tokenRateLimit(hr *http.Response, r *request, data []byte) erro
 	er := ErrorResponse{Response: hr, Method: r.method, Path: "/" + r.path}
 	er.Errors, er.Message = parseErrorBody(hr.Header.Get("Content-Type"), data)
 	hint := parseRetryHint(hr.Header, c.now())
-	return &RateLimitError{ErrorResponse: er, RetryAfter: capWait(hint.asked), Asked: hint.asked, Header: hint.header}
+	return &RateLimitError{ErrorResponse: er, RetryAfter: capWait(hint.Asked), Asked: hint.Asked, Header: hint.Header}
 }
 
 // oauthSource implements the OAuth client-credentials grant (API Roles and

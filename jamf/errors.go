@@ -214,7 +214,7 @@ func (c *Client) checkResponse(hr *http.Response, r *request) error {
 	if hr.StatusCode == http.StatusTooManyRequests ||
 		(hr.StatusCode == http.StatusServiceUnavailable && hasRetryHint(hr.Header)) {
 		hint := parseRetryHint(hr.Header, c.now())
-		return &RateLimitError{ErrorResponse: er, RetryAfter: capWait(hint.asked), Asked: hint.asked, Header: hint.header}
+		return &RateLimitError{ErrorResponse: er, RetryAfter: capWait(hint.Asked), Asked: hint.Asked, Header: hint.Header}
 	}
 	return &er
 }

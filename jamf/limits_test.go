@@ -36,15 +36,15 @@ func TestServerWaitsAreCapped(t *testing.T) {
 	for _, tt := range tests {
 		hint := parseRetryHint(tt.h, now)
 		switch {
-		case tt.askedAbove > 0 && hint.asked <= tt.askedAbove:
-			t.Errorf("%v: asked %v, want above %v", tt.h, hint.asked, tt.askedAbove)
-		case tt.askedAbove == 0 && hint.asked != tt.asked:
-			t.Errorf("%v: asked %v, want %v", tt.h, hint.asked, tt.asked)
+		case tt.askedAbove > 0 && hint.Asked <= tt.askedAbove:
+			t.Errorf("%v: asked %v, want above %v", tt.h, hint.Asked, tt.askedAbove)
+		case tt.askedAbove == 0 && hint.Asked != tt.asked:
+			t.Errorf("%v: asked %v, want %v", tt.h, hint.Asked, tt.asked)
 		}
-		if tt.raw != "" && hint.header != tt.raw {
-			t.Errorf("%v: header %q, want %q", tt.h, hint.header, tt.raw)
+		if tt.raw != "" && hint.Header != tt.raw {
+			t.Errorf("%v: header %q, want %q", tt.h, hint.Header, tt.raw)
 		}
-		if w := capWait(hint.asked); w < 0 || w > MaxServerWait {
+		if w := capWait(hint.Asked); w < 0 || w > MaxServerWait {
 			t.Errorf("%v: capped wait %v outside [0, %v]", tt.h, w, MaxServerWait)
 		}
 	}

@@ -173,7 +173,7 @@ func TestRetryAfterHeaders(t *testing.T) {
 		{http.Header{}, 0},
 	}
 	for _, tt := range tests {
-		if got := parseRetryHint(tt.h, now).asked; got != tt.want {
+		if got := parseRetryHint(tt.h, now).Asked; got != tt.want {
 			t.Errorf("parseRetryHint(%v) = %v, want %v", tt.h, got, tt.want)
 		}
 	}

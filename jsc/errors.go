@@ -217,5 +217,5 @@ func checkResponse(resp *http.Response, r *request, now time.Time) error {
 
 func rateLimitError(er ErrorResponse, h http.Header, now time.Time) *RateLimitError {
 	hint := parseRetryHint(h, now)
-	return &RateLimitError{ErrorResponse: er, RetryAfter: hint.wait(), Asked: hint.asked, Header: hint.header}
+	return &RateLimitError{ErrorResponse: er, RetryAfter: honoured(hint), Asked: hint.Asked, Header: hint.Header}
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jamfops/jamfops/internal/retryhint"
 )
 
 // MaxServerWait is the longest wait jamfops honours when the Risk API asks
@@ -36,17 +38,10 @@ const (
 	minRateLimitWait     = 500 * time.Millisecond
 )
 
-// retryHint is what the server asked: how long (0 when it did not say or
-// said something unreadable) and the header that said it.
-type retryHint struct {
-	asked  time.Duration
-	header string
-}
-
-// wait is what the client honours for a hint: the asked wait (2 s when
-// none), at least half a second, at most MaxServerWait.
-func (h retryHint) wait() time.Duration {
-	d := h.asked
+// honoured is the wait the client honours for a hint: the asked wait (2 s
+// when none), at least half a second, at most MaxServerWait.
+func honoured(h retryhint.Hint) time.Duration {
+	d := h.Asked
 	if d <= 0 {
 		d = defaultRateLimitWait
 	}
@@ -56,46 +51,20 @@ func (h retryHint) wait() time.Duration {
 // parseRetryHint reads X-Rate-Limit-Retry-After-Milliseconds, else
 // Retry-After (seconds or an HTTP date). Negative, NaN or unreadable values
 // count as not said; huge ones saturate rather than overflow.
-func parseRetryHint(h http.Header, now time.Time) retryHint {
+func parseRetryHint(h http.Header, now time.Time) retryhint.Hint {
 	if v := strings.TrimSpace(h.Get("X-Rate-Limit-Retry-After-Milliseconds")); v != "" {
+		raw := "X-Rate-Limit-Retry-After-Milliseconds: " + retryhint.Printable(v)
 		ms, err := strconv.ParseInt(v, 10, 64)
 		switch {
 		case err == nil && ms >= 0:
 			if ms > math.MaxInt64/int64(time.Millisecond) {
-				return retryHint{time.Duration(math.MaxInt64), "X-Rate-Limit-Retry-After-Milliseconds: " + printable(v)}
+				return retryhint.Hint{Asked: time.Duration(math.MaxInt64), Header: raw}
 			}
-			return retryHint{time.Duration(ms) * time.Millisecond, "X-Rate-Limit-Retry-After-Milliseconds: " + printable(v)}
+			return retryhint.Hint{Asked: time.Duration(ms) * time.Millisecond, Header: raw}
 		case errors.Is(err, strconv.ErrRange) && ms > 0:
-			return retryHint{time.Duration(math.MaxInt64), "X-Rate-Limit-Retry-After-Milliseconds: " + printable(v)}
+			return retryhint.Hint{Asked: time.Duration(math.MaxInt64), Header: raw}
 		}
 	}
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if s, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(s) && !math.IsInf(s, 0) && s >= 0 {
-			d := time.Duration(math.MaxInt64)
-			if s < float64(math.MaxInt64)/float64(time.Second) {
-				d = time.Duration(s * float64(time.Second))
-			}
-			return retryHint{d, "Retry-After: " + printable(v)}
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return retryHint{max(t.Sub(now), 0), "Retry-After: " + printable(v)}
-		}
-	}
-	return retryHint{}
-}
-
-// printable keeps a header value fit for a message: printable ASCII only,
-// at most 64 characters.
-func printable(v string) string {
-	var b strings.Builder
-	for _, r := range v {
-		if r >= 0x20 && r < 0x7f {
-			b.WriteRune(r)
-		}
-		if b.Len() >= 64 {
-			b.WriteString("…")
-			break
-		}
-	}
-	return b.String()
+	hint, _ := retryhint.RetryAfter(h, now)
+	return hint
 }

@@ -31,8 +31,8 @@ func TestServerWaitsAreCappedJSC(t *testing.T) {
 	}
 	for _, tt := range tests {
 		h := parseRetryHint(tt.h, now)
-		if h.asked != tt.asked || h.wait() != tt.wait {
-			t.Errorf("%v: asked %v wait %v, want %v and %v", tt.h, h.asked, h.wait(), tt.asked, tt.wait)
+		if h.Asked != tt.asked || honoured(h) != tt.wait {
+			t.Errorf("%v: asked %v wait %v, want %v and %v", tt.h, h.Asked, honoured(h), tt.asked, tt.wait)
 		}
 	}
 }
