@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jamfops/jamfops/internal/atomicfile"
 	"github.com/jamfops/jamfops/jamf"
 )
 
@@ -105,34 +106,11 @@ func Load(path string) (*File, error) {
 
 // Save writes the file atomically with mode 0600.
 func (f *File) Save(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".profiles-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, append(data, '\n'))
 }
 
 // Get returns the named profile, or the active one when name is "".

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jamfops/jamfops/internal/atomicfile"
 	"github.com/jamfops/jamfops/jsc"
 )
 
@@ -134,34 +135,11 @@ func (s *RiskSnapshot) Pages() int { return len(s.Devices)/100 + 1 }
 // over the old one), mode 0600 in a 0700 directory, so a crash leaves either
 // the old snapshot or the new one, never half of one.
 func SaveRiskSnapshot(path string, s *RiskSnapshot) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
 	data, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".risk-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, data)
 }
 
 // LoadRiskSnapshot reads the snapshot of tenant and appID from path. A
