@@ -46,11 +46,7 @@ func (s *MobileDevicesService) FirstPage(ctx context.Context, opts *ListOptions)
 	if err != nil {
 		return nil, resp, err
 	}
-	out := make([]MobileDevice, len(details))
-	for i, d := range details {
-		out[i] = d.flat()
-	}
-	return out, resp, nil
+	return flatten(details), resp, nil
 }
 
 // CountCommands returns how many MDM commands match filter (which Jamf Pro

@@ -93,11 +93,16 @@ func (s *MobileDevicesService) List(ctx context.Context, opts *ListOptions) ([]M
 	if err != nil {
 		return nil, resp, err
 	}
+	return flatten(details), resp, nil
+}
+
+// flatten turns detail records into the flat shape.
+func flatten(details []mobileDeviceDetail) []MobileDevice {
 	out := make([]MobileDevice, len(details))
 	for i, d := range details {
 		out[i] = d.flat()
 	}
-	return out, resp, nil
+	return out
 }
 
 // ListByIDs returns the mobile devices with the given inventory IDs.
