@@ -97,7 +97,7 @@ type apiMobileGeneral struct {
 	OSBuild                 string `json:"osBuild"`
 	Managed                 bool   `json:"managed"`
 	Supervised              bool   `json:"supervised"`
-	SharedIpad              bool   `json:"sharedIpad"`
+	SharedIpad              *bool  `json:"sharedIpad,omitempty"` // iOS general only
 	ManagementID            string `json:"managementId"`
 	LastEnrolledDate        string `json:"lastEnrolledDate"`
 }
@@ -166,7 +166,7 @@ func (s *Server) handleMobileDevicesDetail(w http.ResponseWriter, r *http.Reques
 		if sections["GENERAL"] {
 			rec.General = &apiMobileGeneral{UDID: d.udid, AssetTag: d.assetTag, DisplayName: d.name, SiteID: "-1",
 				LastInventoryUpdateDate: jamfTime(d.lastCheckIn(now, s.fleet.epoch)), LastContactDate: jamfTime(d.lastContact(now, s.fleet.epoch)),
-				OSVersion: d.osVer, OSBuild: d.osBuild, Managed: d.managed, Supervised: d.supervised, SharedIpad: d.shared, ManagementID: d.mgmtID,
+				OSVersion: d.osVer, OSBuild: d.osBuild, Managed: d.managed, Supervised: d.supervised, SharedIpad: iosShared(d), ManagementID: d.mgmtID,
 				LastEnrolledDate: jamfTime(d.enrolled)}
 		}
 		if sections["HARDWARE"] {
@@ -179,4 +179,13 @@ func (s *Server) handleMobileDevicesDetail(w http.ResponseWriter, r *http.Reques
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"totalCount": total, "results": results})
+}
+
+// iosShared is general.sharedIpad of an iOS device's detail (tvOS
+// records have no such field).
+func iosShared(d *device) *bool {
+	if d.devType == "tvOS" {
+		return nil
+	}
+	return &d.shared
 }
