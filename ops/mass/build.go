@@ -28,7 +28,15 @@ type Request struct {
 // ErrUsage marks a request that can never be sent as asked (a command
 // that fits none of the devices, parameters the catalogue refuses): the
 // CLI reports it as a usage error.
-var ErrUsage = errors.New("usage")
+var ErrUsage = errors.New("not sendable as asked")
+
+// usageError is an ErrUsage with its own message.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string        { return e.msg }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 // Build resolves and freezes the target list, applying the skip rules, and
 // returns the plan with its preflight numbers. Nothing is sent; the only
@@ -45,7 +53,7 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 		req.Now = time.Now()
 	}
 	if err := checkFields(req.Action, req.Devices); err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, nil, usagef("%v", err)
 	}
 	if req.Knobs.StageOrder == OrderRandom && req.Knobs.Seed == 0 {
 		req.Knobs.Seed = newSeed()
@@ -79,7 +87,7 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 		}
 	}
 	if misfits == len(devices) {
-		return nil, nil, fmt.Errorf("%w: %s fits none of the %d devices: %s", ErrUsage, req.Action, len(devices), misfit(req.Action, devices[0]))
+		return nil, nil, usagef("%s fits none of the %d devices: %s", req.Action, len(devices), misfit(req.Action, devices[0]))
 	}
 	dup := map[string]bool{}
 	if req.Action.Kind == KindCommand && !req.Knobs.AllowDuplicates {

@@ -208,13 +208,15 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 	return st, x.finish(ctx)
 }
 
-func (x *run) result(batch int, idx []int, outcomes, reasons []string) error {
-	x.mu.Lock()
-	for k, i := range idx {
-		x.st.Targets[i], x.st.Reasons[i] = outcomes[k], reasons[k]
+func (x *run) result(batch int, idx []int, outcomes, reasons []string, req ...[]string) error {
+	rec := record{T: "result", At: time.Now().UTC(), Batch: batch, IDs: idx, Outcomes: outcomes, Reasons: reasons}
+	if len(req) > 0 {
+		rec.Req = req[0]
 	}
+	x.mu.Lock()
+	x.st.apply(rec)
 	x.mu.Unlock()
-	return x.r.Journal.write(record{T: "result", Batch: batch, IDs: idx, Outcomes: outcomes, Reasons: reasons})
+	return x.r.Journal.write(rec)
 }
 
 // pendingOf lists the stage's targets still to send.
@@ -399,6 +401,7 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	defer cancel()
 	began := time.Now()
 	var errUUIDs []string
+	var refs []jamf.HrefResponse
 	var resp *jamf.Response
 	var err error
 	switch x.p.Action.Kind {
@@ -415,7 +418,7 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 		}
 		_, err = x.r.Client.MDM.Flush(rctx, target, inv, x.p.Action.FlushStatus)
 	default:
-		_, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
+		refs, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
 	}
 	x.r.observeResult(resp, err)
 	var rlWait *jamf.RateLimitError
@@ -451,11 +454,18 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 			outcomes[k], reasons[k] = StateFailed, err.Error()
 		}
 	}
-	if err := x.result(seq, idx, outcomes, reasons); err != nil {
+	var req []string
+	if err == nil && len(refs) == len(idx) {
+		req = make([]string, len(idx))
+		for k, ref := range refs {
+			req[k] = ref.ID
+		}
+	}
+	if err := x.result(seq, idx, outcomes, reasons, req); err != nil {
 		return err
 	}
 	x.checkFailureRate()
-	return x.audit(idx, outcomes, reasons)
+	return x.audit(idx, outcomes, reasons, req)
 }
 
 // shortErr names an error's HTTP status when it has one.
@@ -512,7 +522,7 @@ func (x *run) checkFailureRate() {
 	}
 }
 
-func (x *run) audit(idx []int, outcomes, reasons []string) error {
+func (x *run) audit(idx []int, outcomes, reasons, req []string) error {
 	if x.r.Audit == nil {
 		return nil
 	}
@@ -528,10 +538,37 @@ func (x *run) audit(idx []int, outcomes, reasons []string) error {
 		case StateUnverified:
 			o = "unknown"
 		}
-		targets[k] = ops.AuditTarget{Device: string(d.Kind) + "/" + d.ID, Name: d.Name, Outcome: o, Detail: reasons[k]}
+		targets[k] = ops.AuditTarget{Device: string(d.Kind) + "/" + d.ID, Name: d.Name, Outcome: o, Detail: reasons[k],
+			Kind: string(d.Kind), ID: d.ID, Serial: d.Serial}
 	}
 	return x.r.Audit.Append(ops.AuditEntry{Server: x.p.Server, Credential: x.r.Client.Credential(),
-		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Targets: targets})
+		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Params: auditParams(x.p), Targets: targets, RequestIDs: nonEmpty(req)})
+}
+
+// auditParams are what the audit records of a job's action: the command's
+// parameters as sent, the job and the job it follows up.
+func auditParams(p *Plan) map[string]any {
+	out := map[string]any{"job": p.ID}
+	for k, v := range p.Action.Fields {
+		out[k] = v
+	}
+	if p.Action.FlushStatus != "" {
+		out["flushStatus"] = string(p.Action.FlushStatus)
+	}
+	if p.Parent != "" {
+		out["retryOf"] = p.Parent
+	}
+	return out
+}
+
+func nonEmpty(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // finish marks what was never sent and records how the job ended. A job
