@@ -55,9 +55,8 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 		if err != nil {
 			return nil, fmt.Errorf("reading the devices' commands: %w", err)
 		}
-		since := p.Created.Add(-time.Minute)
 		for _, cmd := range cmds {
-			if cmd.CommandType != p.Action.CommandType || cmd.DateSent.Before(since) {
+			if cmd.CommandType != p.Action.CommandType {
 				continue
 			}
 			if prev, ok := latest[cmd.Client.ManagementID]; !ok || cmd.DateSent.After(prev.DateSent.Time) {
@@ -75,7 +74,14 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 		case StateCancelled:
 			why = "unanswered: never sent (" + st.Reasons[i] + ")"
 		case StateSent, StateUnverified:
+			// The job's own command: sent after its intent, by the
+			// server's clock (the local one may be off).
+			since := p.Created
+			if i < len(st.Anchor) && !st.Anchor[i].IsZero() {
+				since = st.Anchor[i]
+			}
 			cmd, found := latest[t.Device.ManagementID]
+			found = found && !cmd.DateSent.Before(since.Add(-time.Minute))
 			switch {
 			case !found:
 				why = "unanswered: the command is no longer in the device's queue"

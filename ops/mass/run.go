@@ -550,6 +550,9 @@ func (x *run) audit(idx []int, outcomes, reasons, req []string) error {
 func auditParams(p *Plan) map[string]any {
 	out := map[string]any{"job": p.ID}
 	for k, v := range p.Action.Fields {
+		if k == "pin" {
+			v = "(set, not recorded)" // an unlock PIN is a secret
+		}
 		out[k] = v
 	}
 	if p.Action.FlushStatus != "" {
