@@ -36,6 +36,12 @@ func TestMembersSelectionRule(t *testing.T) {
 	if !ok || len(q.devices) != 1 || !strings.Contains(q.label, "1 filtered devices") {
 		t.Fatalf("Q with a filter opened %T", topOf(m))
 	}
+	m = press(t, members, ":")
+	m = typeText(t, m, "queue")
+	m = press(t, m, "enter")
+	if q, ok := topOf(m).(queueModel); !ok || len(q.devices) != 1 || !strings.Contains(q.label, "1 filtered devices") {
+		t.Fatalf(":queue with a filter opened %T", topOf(m))
+	}
 	m = press(t, members, "K")
 	if r, ok := topOf(m).(riskModel); !ok || len(r.scope) != 1 || !strings.Contains(r.label, "1 filtered devices") {
 		t.Fatalf("K with a filter opened %T", topOf(m))
