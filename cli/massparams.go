@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -106,25 +105,5 @@ func paramList(spec mass.CommandSpec) string {
 	return " (it takes " + strings.Join(names, ", ") + ")"
 }
 
-// paramsText shows an action's parameters for the preflight and the
-// confirmation: `message "Call IT", phone "555 0100"`.
-func paramsText(a mass.Action) string {
-	spec, _ := mass.LookupCommand(a.CommandType)
-	var parts []string
-	for _, prm := range spec.Params {
-		v, ok := a.Fields[prm.Field]
-		if !ok {
-			continue
-		}
-		switch x := v.(type) {
-		case string:
-			if prm.Kind == mass.ParamPIN6 {
-				x = "••••••"
-			}
-			parts = append(parts, fmt.Sprintf("%s %q", prm.Flag, x))
-		default:
-			parts = append(parts, fmt.Sprintf("%s %v", prm.Flag, x))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
+// paramsText shows an action's parameters (mass.Action.ParamsText).
+func paramsText(a mass.Action) string { return a.ParamsText() }

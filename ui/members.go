@@ -49,10 +49,10 @@ func defaultMembersKeyMap() membersKeyMap {
 		Mark:      key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "mark")),
 		MarkAll:   key.NewBinding(key.WithKeys("ctrl+a", "A"), key.WithHelp("A", "mark all shown")),
 		Clear:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
-		Queue:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue of marked/filtered/all")),
+		Queue:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue of selection")),
 		BlankPush: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "blank push")),
-		Risk:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "JSC risk of marked/filtered/all")),
-		Mass:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mass action on marked/filtered/all")),
+		Risk:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "JSC risk of selection")),
+		Mass:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mass action on selection")),
 	}
 }
 

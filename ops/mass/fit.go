@@ -142,3 +142,27 @@ func (pf *Preflight) SkipSummary() []string {
 	}
 	return out
 }
+
+// ParamsText shows an action's parameters for previews and confirmations,
+// by their flag names: message "Call IT", phone "555 0100". A PIN is
+// masked.
+func (a Action) ParamsText() string {
+	spec, _ := LookupCommand(a.CommandType)
+	var parts []string
+	for _, prm := range spec.Params {
+		v, ok := a.Fields[prm.Field]
+		if !ok {
+			continue
+		}
+		switch x := v.(type) {
+		case string:
+			if prm.Kind == ParamPIN6 {
+				x = "••••••"
+			}
+			parts = append(parts, fmt.Sprintf("%s %q", prm.Flag, x))
+		default:
+			parts = append(parts, fmt.Sprintf("%s %v", prm.Flag, x))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
