@@ -73,7 +73,9 @@ func (m queueModel) deviceFlushed(msg deviceFlushedMsg) (queueModel, tea.Cmd) {
 	s := *m.summary
 	s.Stuck = slices.Clone(s.Stuck)
 	s.ByType = slices.Clone(s.ByType)
-	i := slices.IndexFunc(s.Stuck, func(b ops.DeviceBacklog) bool { return b.Device.ID == msg.device.ID && b.Device.Kind == msg.device.Kind })
+	i := slices.IndexFunc(s.Stuck, func(b ops.DeviceBacklog) bool {
+		return b.Device.ID == msg.device.ID && b.Device.Kind == msg.device.Kind
+	})
 	var row *ops.DeviceBacklog
 	if len(msg.after.Stuck) > 0 {
 		row = &msg.after.Stuck[0]
