@@ -45,20 +45,24 @@ type capacityModel struct {
 	capacity float64 // units a second
 	burst    float64 // units
 	latency  time.Duration
+	// fixedBurst keeps the burst as is under -scale: what may arrive at
+	// once does not change with the simulation's speed (a quarter second
+	// of capacity does).
+	fixedBurst bool
 }
 
 // models are the servers the paced runner must stay under without finding
 // their capacity by overload: jamftest's default (a quarter second of
-// burst), a smaller burst (one send at a time: any two sends closer than
+// burst), a smaller burst (a send and a half: two sends much closer than
 // the capacity allows are refused), a slower server with that small burst,
 // and a server whose latency grows with load well before it refuses (two
 // seconds of burst, a slow service time).
 func models() []capacityModel {
 	return []capacityModel{
-		{"default: 10 sends/s, burst 2.5 sends", capacityUnits, capacityUnits / 4, baseLatency},
-		{"small burst: 10 sends/s, burst 1 send", capacityUnits, 2, baseLatency},
-		{"slower, small burst: 4 sends/s, burst 1 send", 8, 2, baseLatency},
-		{"latency grows first: 10 sends/s, burst 20 sends, 120 ms", capacityUnits, 2 * capacityUnits, 120 * time.Millisecond},
+		{"default: 10 sends/s, burst 2.5 sends", capacityUnits, capacityUnits / 4, baseLatency, false},
+		{"small burst: 10 sends/s, burst 1.5 sends", capacityUnits, 3, baseLatency, true},
+		{"slower, small burst: 4 sends/s, burst 1.5 sends", 8, 3, baseLatency, true},
+		{"latency grows first: 10 sends/s, burst 20 sends, 120 ms", capacityUnits, 2 * capacityUnits, 120 * time.Millisecond, false},
 	}
 }
 
@@ -94,8 +98,12 @@ func newServer(n int, scale float64) (*jamftest.Server, []ops.Device, *jamf.Clie
 }
 
 func newModelServer(n int, scale float64, m capacityModel) (*jamftest.Server, []ops.Device, *jamf.Client, error) {
+	burst := m.burst * scale
+	if m.fixedBurst {
+		burst = m.burst
+	}
 	srv, err := jamftest.NewServer(jamftest.Options{Computers: n, MobileDevices: -1, OfflineShare: 0.0001,
-		Load: jamftest.LoadModel{Capacity: m.capacity * scale, Burst: m.burst * scale, MaxConcurrent: maxConcurrent,
+		Load: jamftest.LoadModel{Capacity: m.capacity * scale, Burst: burst, MaxConcurrent: maxConcurrent,
 			BaseLatency: time.Duration(float64(m.latency) / scale), PerDeviceCost: perDeviceCost}})
 	if err != nil {
 		return nil, nil, nil, err
