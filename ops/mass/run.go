@@ -75,8 +75,7 @@ type Runner struct {
 	wake      chan struct{}
 	limiter   *rate.Limiter
 	ceiling   float64
-	baseline  time.Duration
-	samples   int
+	pace      pacer
 	backlog   int
 	notUntil  time.Time // the server asked for a pause (Retry-After), capped
 	holdNote  string
@@ -479,36 +478,6 @@ func shortErr(err error) string {
 		return "no answer"
 	}
 	return "error"
-}
-
-// adapt slows down multiplicatively on load signals (halving on 429/503,
-// easing off by a fifth when latency passes three times its running
-// baseline) and recovers additively, never above the ceiling.
-func (x *run) adapt(latency time.Duration, err error) {
-	r := x.r
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	refused := refused(err)
-	slow := false
-	if !refused && err == nil {
-		slow = r.samples >= 3 && latency > 3*r.baseline
-		if r.samples == 0 {
-			r.baseline = latency
-		} else {
-			r.baseline = time.Duration(0.8*float64(r.baseline) + 0.2*float64(latency))
-		}
-		r.samples++
-	}
-	cur := float64(r.limiter.Limit())
-	switch {
-	case refused:
-		cur = max(0.1, cur/2) // the server said no: halve
-	case slow:
-		cur = max(0.1, cur*0.8) // answers are slowing: ease off
-	case err == nil:
-		cur = min(r.ceiling, cur+r.ceiling/10)
-	}
-	r.limiter.SetLimit(rate.Limit(cur))
 }
 
 // checkFailureRate stops the job when too many sends failed.

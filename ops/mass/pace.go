@@ -1,0 +1,74 @@
+package mass
+
+import (
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// pacer keeps the send rate under the server's capacity instead of finding
+// it by overload. It watches two signals:
+//
+//   - latency against the fastest answer seen (the idle server): a server
+//     fills up before it refuses, and its answers slow down as it does. Below
+//     slowRatio the rate climbs; between slowRatio and backOffRatio it holds;
+//     above backOffRatio it eases off;
+//   - a refusal (429/503): the rate it happened at is remembered as the
+//     server's limit, the rate drops, and it climbs back only to
+//     belowLimit of that limit, re-probing it very slowly, so that a server
+//     whose queue gives no warning is refused a few times in a job, not
+//     once a cycle.
+type pacer struct {
+	fastest time.Duration // the quickest answer so far
+	samples int
+	limit   float64 // the rate of the last refusal (0: none yet)
+}
+
+// Pacing constants (see pacer).
+const (
+	slowRatio    = 1.8
+	backOffRatio = 2.5
+	belowLimit   = 0.92
+	reprobe      = 1.0005 // per answered send: about 180 sends to climb back up to a remembered limit
+	refusedCut   = 0.6
+	slowCut      = 0.85
+)
+
+// adapt sets the limiter after a send's answer (or refusal).
+func (x *run) adapt(latency time.Duration, err error) {
+	r := x.r
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	cur := float64(r.limiter.Limit())
+	cur = r.pace.next(cur, r.ceiling, latency, err == nil, refused(err))
+	r.limiter.SetLimit(rate.Limit(cur))
+}
+
+// next is the new rate after an answer: ok (answered without error),
+// refusedNow (429/503), or neither (an error that says nothing of load).
+func (p *pacer) next(cur, ceiling float64, latency time.Duration, ok, refusedNow bool) float64 {
+	switch {
+	case refusedNow:
+		p.limit = cur
+		return max(0.1, cur*refusedCut)
+	case !ok:
+		return cur
+	}
+	if p.fastest == 0 || latency < p.fastest {
+		p.fastest = latency
+	}
+	p.samples++
+	ratio := float64(latency) / float64(max(p.fastest, time.Microsecond))
+	top := ceiling
+	if p.limit > 0 {
+		p.limit = min(ceiling/belowLimit, p.limit*reprobe)
+		top = min(ceiling, p.limit*belowLimit)
+	}
+	switch {
+	case p.samples >= 3 && ratio >= backOffRatio:
+		return max(0.1, cur*slowCut) // the server is filling up: ease off
+	case p.samples >= 3 && ratio >= slowRatio:
+		return min(cur, top) // slowing: hold
+	}
+	return min(top, cur+ceiling/10)
+}
