@@ -13,15 +13,18 @@ import (
 //     fills up before it refuses, and its answers slow down as it does. Below
 //     slowRatio the rate climbs; between slowRatio and backOffRatio it holds;
 //     above backOffRatio it eases off;
-//   - a refusal (429/503): the rate it happened at is remembered as the
-//     server's limit, the rate drops, and it climbs back only to
-//     belowLimit of that limit, re-probing it very slowly, so that a server
-//     whose queue gives no warning is refused a few times in a job, not
-//     once a cycle.
+//   - a refusal (429/503): the rate drops. A first refusal may be a
+//     passing crowd (other clients, the token and verification reads): its
+//     rate is only suspected. A second one near it confirms the server's
+//     limit: the rate then climbs back only to belowLimit of it, re-probing
+//     very slowly, so that a server whose queue gives no warning is refused
+//     a few times in a job, not once a cycle. Sending well past a suspected
+//     limit clears the suspicion.
 type pacer struct {
 	fastest time.Duration // the quickest answer so far
 	samples int
-	limit   float64 // the rate of the last refusal (0: none yet)
+	suspect float64 // the rate of a first refusal (0: none)
+	limit   float64 // a confirmed limit (0: none yet)
 }
 
 // Pacing constants (see pacer).
@@ -29,7 +32,7 @@ const (
 	slowRatio    = 1.8
 	backOffRatio = 2.5
 	belowLimit   = 0.92
-	reprobe      = 1.0005 // per answered send: about 180 sends to climb back up to a remembered limit
+	reprobe      = 1.0003 // per answered send: about 280 sends to climb back up to a remembered limit
 	refusedCut   = 0.6
 	slowCut      = 0.85
 )
@@ -49,7 +52,10 @@ func (x *run) adapt(latency time.Duration, err error) {
 func (p *pacer) next(cur, ceiling float64, latency time.Duration, ok, refusedNow bool) float64 {
 	switch {
 	case refusedNow:
-		p.limit = cur
+		if p.limit > 0 || (p.suspect > 0 && cur >= 0.8*p.suspect) {
+			p.limit = cur
+		}
+		p.suspect = cur
 		return max(0.1, cur*refusedCut)
 	case !ok:
 		return cur
@@ -58,6 +64,9 @@ func (p *pacer) next(cur, ceiling float64, latency time.Duration, ok, refusedNow
 		p.fastest = latency
 	}
 	p.samples++
+	if p.suspect > 0 && cur > 1.25*p.suspect {
+		p.suspect = 0 // well past it without a refusal: it was a passing crowd
+	}
 	ratio := float64(latency) / float64(max(p.fastest, time.Microsecond))
 	top := ceiling
 	if p.limit > 0 {
