@@ -79,9 +79,10 @@ func main() {
 	scale := flag.Float64("scale", 4, "how much faster than the modelled server the simulation runs")
 	seqSample := flag.Int("sequential-sample", 1000, "devices the sequential run sends to (its time is extrapolated)")
 	capacity := flag.Bool("models", false, "run jamfops's default knobs against each capacity model instead of comparing strategies")
+	only := flag.Int("model", 0, "with -models, run only this model (1 to 4)")
 	flag.Parse()
 	if *capacity {
-		if err := runModels(*devices, *scale); err != nil {
+		if err := runModels(*devices, *scale, *only); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
@@ -284,7 +285,7 @@ func run(n int, scale float64, seqSample int) error {
 // runModels runs jamfops with its default knobs against each capacity
 // model and checks the bar: at most 1 % of sends refused (503/429), at
 // most 1.2 times the ideal time, every device exactly once.
-func runModels(n int, scale float64) error {
+func runModels(n int, scale float64, only int) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "jamfops-bench-")
 	if err != nil {
@@ -297,7 +298,10 @@ func runModels(n int, scale float64) error {
 	fmt.Printf("%d devices, jamfops default knobs (ceiling %.0f sends/s, %d at once), simulation %.0f× faster\n\n", n, mass.DefaultKnobs().Rate, k.Concurrency, scale)
 	fmt.Printf("%-56s %9s %9s %9s %7s %7s %8s %s\n", "capacity model", "ideal", "virtual", "requests", "503s", "503 %", "× ideal", "each device once")
 	failed := false
-	for _, m := range models() {
+	for i, m := range models() {
+		if only > 0 && i+1 != only {
+			continue
+		}
 		srv, devs, _, err := newModelServer(n, scale, m)
 		if err != nil {
 			return err

@@ -1,7 +1,10 @@
 package mass
 
 import (
+	"context"
 	"time"
+
+	"github.com/jamfops/jamfops/internal/ctxtime"
 
 	"golang.org/x/time/rate"
 )
@@ -25,13 +28,19 @@ type pacer struct {
 	samples int
 	suspect float64 // the rate of a first refusal (0: none)
 	limit   float64 // a confirmed limit (0: none yet)
+	// answers counts the answers since the last counted refusal: sends
+	// already in flight then (up to the concurrency) are refused too, and
+	// are the same episode.
+	answers int
 }
 
 // Pacing constants (see pacer).
 const (
 	slowRatio    = 1.8
 	backOffRatio = 2.5
-	belowLimit   = 0.92
+	belowLimit   = 0.88
+	confirmCut   = 0.92
+	episode      = 5 // answers (at most 5 requests are ever in flight)
 	reprobe      = 1.0003 // per answered send: about 280 sends to climb back up to a remembered limit
 	refusedCut   = 0.6
 	slowCut      = 0.85
@@ -51,15 +60,21 @@ func (x *run) adapt(latency time.Duration, err error) {
 // refusedNow (429/503), or neither (an error that says nothing of load).
 func (p *pacer) next(cur, ceiling float64, latency time.Duration, ok, refusedNow bool) float64 {
 	switch {
+	case refusedNow && p.suspect > 0 && p.answers < episode:
+		p.answers++
+		return cur // in flight when the last refusal came: already counted
 	case refusedNow:
+		p.answers = 0
 		if p.limit > 0 || (p.suspect > 0 && cur >= 0.8*p.suspect) {
-			p.limit = cur
+			p.limit = cur * confirmCut // refused above the limit: it lies a little below
 		}
 		p.suspect = cur
 		return max(0.1, cur*refusedCut)
 	case !ok:
+		p.answers++
 		return cur
 	}
+	p.answers++
 	if p.fastest == 0 || latency < p.fastest {
 		p.fastest = latency
 	}
@@ -79,5 +94,30 @@ func (p *pacer) next(cur, ceiling float64, latency time.Duration, ok, refusedNow
 	case p.samples >= 3 && ratio >= slowRatio:
 		return min(cur, top) // slowing: hold
 	}
-	return min(top, cur+ceiling/10)
+	step := ceiling / 10
+	if near := max(p.suspect, p.limit); near > 0 && cur > 0.7*near {
+		step = ceiling / 40 // close to where the server refused: small steps
+	}
+	return min(top, cur+step)
+}
+
+// space keeps sends at least one interval of the current rate apart. The
+// limiter alone lets two through at once when its rate rises while a send
+// waits for a slot reserved at the old rate; a server with little burst
+// refuses the second.
+func (x *run) space(ctx context.Context) error {
+	r := x.r
+	r.mu.Lock()
+	gap := time.Duration(float64(time.Second) / max(float64(r.limiter.Limit()), 0.01))
+	wait := time.Until(r.lastSend.Add(gap))
+	r.mu.Unlock()
+	if wait > 0 {
+		if err := ctxtime.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	r.mu.Lock()
+	r.lastSend = time.Now()
+	r.mu.Unlock()
+	return nil
 }

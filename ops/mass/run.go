@@ -80,6 +80,7 @@ type Runner struct {
 	notUntil  time.Time // the server asked for a pause (Retry-After), capped
 	holdNote  string
 	holdUntil time.Time
+	lastSend  time.Time     // when the last batch was dispatched
 	srvOffset time.Duration // the server's clock minus Now
 	srvKnown  bool
 }
@@ -181,7 +182,10 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 		st.Anchor = make([]time.Time, len(st.Targets))
 	}
 	if p.Action.Kind == KindCommand && r.Client != nil {
-		// Learn the server's clock before the first intent.
+		// Learn the server's clock before the first intent. The read is
+		// paced like a send: on a server with little burst, a send right
+		// behind it (and the token request) would be refused.
+		r.limiter.Reserve()
 		_, resp, err := r.Client.Auth.Version(ctx)
 		r.observeResult(resp, err)
 	}
@@ -254,6 +258,10 @@ func (x *run) runStage(ctx context.Context, stage int) error {
 				return nil
 			}
 			if err := x.r.limiter.Wait(ctx); err != nil {
+				wg.Wait()
+				return nil
+			}
+			if err := x.space(ctx); err != nil {
 				wg.Wait()
 				return nil
 			}
