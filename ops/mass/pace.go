@@ -13,7 +13,8 @@ import (
 // it by overload. It watches two signals:
 //
 //   - latency against the fastest answer seen (the idle server): a server
-//     fills up before it refuses, and its answers slow down as it does. Below
+//     fills up before it refuses, and its answers slow down as it does
+//     (smoothed over a few answers, so that one slow answer is noise). Below
 //     slowRatio the rate climbs; between slowRatio and backOffRatio it holds;
 //     above backOffRatio it eases off;
 //   - a refusal (429/503): the rate drops. A first refusal may be a
@@ -25,6 +26,7 @@ import (
 //     limit clears the suspicion.
 type pacer struct {
 	fastest time.Duration // the quickest answer so far
+	smooth  float64       // the latency ratio, smoothed over a few answers
 	samples int
 	suspect float64 // the rate of a first refusal (0: none)
 	limit   float64 // a confirmed limit (0: none yet)
@@ -36,8 +38,8 @@ type pacer struct {
 
 // Pacing constants (see pacer).
 const (
-	slowRatio    = 1.8
-	backOffRatio = 2.5
+	slowRatio    = 1.5
+	backOffRatio = 2.2
 	belowLimit   = 0.88
 	confirmCut   = 0.92
 	episode      = 5 // answers (at most 5 requests are ever in flight)
@@ -82,7 +84,12 @@ func (p *pacer) next(cur, ceiling float64, latency time.Duration, ok, refusedNow
 	if p.suspect > 0 && cur > 1.25*p.suspect {
 		p.suspect = 0 // well past it without a refusal: it was a passing crowd
 	}
-	ratio := float64(latency) / float64(max(p.fastest, time.Microsecond))
+	raw := float64(latency) / float64(max(p.fastest, time.Microsecond))
+	if p.smooth == 0 {
+		p.smooth = raw
+	}
+	p.smooth = 0.7*p.smooth + 0.3*raw
+	ratio := p.smooth
 	top := ceiling
 	if p.limit > 0 {
 		p.limit = min(ceiling/belowLimit, p.limit*reprobe)
