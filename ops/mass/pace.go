@@ -4,9 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/jamfops/jamfops/internal/ctxtime"
-
 	"golang.org/x/time/rate"
+
+	"github.com/jamfops/jamfops/internal/ctxtime"
 )
 
 // pacer keeps the send rate under the server's capacity instead of finding
@@ -42,7 +42,7 @@ const (
 	backOffRatio = 2.2
 	belowLimit   = 0.88
 	confirmCut   = 0.92
-	episode      = 5 // answers (at most 5 requests are ever in flight)
+	episode      = 5      // answers (at most 5 requests are ever in flight)
 	reprobe      = 1.0003 // per answered send: about 280 sends to climb back up to a remembered limit
 	refusedCut   = 0.6
 	slowCut      = 0.85
