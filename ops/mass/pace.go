@@ -38,8 +38,8 @@ type pacer struct {
 
 // Pacing constants (see pacer).
 const (
-	slowRatio    = 1.5
-	backOffRatio = 2.2
+	slowRatio    = 1.8
+	backOffRatio = 2.5
 	belowLimit   = 0.88
 	confirmCut   = 0.92
 	episode      = 5      // answers (at most 5 requests are ever in flight)
