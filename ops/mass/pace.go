@@ -40,8 +40,8 @@ type pacer struct {
 const (
 	slowRatio    = 1.8
 	backOffRatio = 2.5
-	belowLimit   = 0.88
-	confirmCut   = 0.92
+	belowLimit   = 0.92
+	confirmCut   = 0.97
 	episode      = 5      // answers (at most 5 requests are ever in flight)
 	reprobe      = 1.0003 // per answered send: about 280 sends to climb back up to a remembered limit
 	refusedCut   = 0.6
