@@ -334,7 +334,8 @@ func TestFailingCanaryHoldsBeforeTheWideStage(t *testing.T) {
 	k := fast()
 	k.Stages, k.AutoContinue, k.StageWait = []Stage{{Count: 6}, {Share: 1}}, true, 100*time.Millisecond
 	// Lost Mode is for iPhones and iPads: every Mac rejects it on check-in.
-	_, r, events, done := e.start(t, devs, "ENABLE_LOST_MODE", k)
+	lost := Action{Kind: KindCommand, CommandType: "ENABLE_LOST_MODE", Fields: map[string]any{"lostModeMessage": "Call IT"}}
+	_, r, events, done := e.startAction(t, devs, lost, k)
 	for ev := range events {
 		if ev.Kind == EvWaiting && strings.Contains(ev.Note, "watching its outcome") {
 			e.clock.Advance(10 * time.Minute) // the canary devices check in and answer
