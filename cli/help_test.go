@@ -85,7 +85,7 @@ func TestUnknownSubcommandsAndExtraArgumentsAreUsageErrors(t *testing.T) {
 		{[]string{"jobs", "export"}, "wants a job"},
 		{[]string{"jobs", "export", "J", "xml"}, `unknown export format "xml"`},
 		{[]string{"jobs", "export", "J", "csv", "extra"}, "wants a job"},
-		{[]string{"mass"}, "needs a subcommand: resume, run, start"},
+		{[]string{"mass"}, "needs a subcommand: resume, retry, run, start"},
 		{[]string{"mass", "bogus"}, `unknown command "bogus"`},
 		{[]string{"mass", "start"}, "wants one job"},
 		{[]string{"mass", "resume", "A", "B"}, "wants one job"},

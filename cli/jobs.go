@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
 )
 
@@ -169,11 +167,6 @@ func jobPath(dir, job string) string {
 	return filepath.Join(dir, job+".jsonl")
 }
 
-// exportRow is one device of jamfops jobs export.
-type exportRow struct {
-	ID, Name, Serial, ManagementID, State, Reason string
-}
-
 // exportJob writes a job's per-device results as JSON or CSV. A CSV is a
 // file a human opens: every cell is cleaned of terminal controls. JSON
 // keeps the data and escapes them.
@@ -185,30 +178,9 @@ func exportJob(env *Env, dir, id string, asCSV bool) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]exportRow, len(p.Targets))
-	for i, t := range p.Targets {
-		s := st.Targets[i]
-		if s == mass.StatePending {
-			s = "pending"
-		}
-		rows[i] = exportRow{t.Device.ID, t.Device.Name, t.Device.Serial, t.Device.ManagementID, s, st.Reasons[i]}
-	}
+	rows := mass.Results(p, st)
 	if !asCSV {
 		return writeJSON(env.Stdout, rows)
 	}
-	w := csv.NewWriter(env.Stdout)
-	_ = w.Write([]string{"id", "name", "serial", "managementId", "state", "reason"})
-	for _, r := range rows {
-		_ = w.Write(cleanCells(r.ID, r.Name, r.Serial, r.ManagementID, r.State, r.Reason))
-	}
-	w.Flush()
-	return w.Error()
-}
-
-// cleanCells cleans every cell of a row for a file a human opens.
-func cleanCells(cells ...string) []string {
-	for i, c := range cells {
-		cells[i] = ops.Clean(c)
-	}
-	return cells
+	return mass.WriteResultsCSV(env.Stdout, rows)
 }

@@ -29,6 +29,8 @@ type massFlags struct {
 	window, stages              string
 	dryRun, yes, save, autoCont bool
 	jobsDir                     string
+	params                      paramFlags
+	stageOrder, canaryGroup     string
 }
 
 func (f *massFlags) register(c *cobra.Command, env *Env) {
@@ -52,6 +54,11 @@ func (f *massFlags) register(c *cobra.Command, env *Env) {
 	fs.BoolVar(&f.autoCont, "auto-continue", false, "go on to the next stage without a go-ahead when a stage stays healthy")
 	fs.DurationVar(&f.knobs.StageWait, "stage-wait", f.knobs.StageWait, "how long to watch a stage's outcome")
 	fs.BoolVar(&f.knobs.StageUntilResolved, "stage-until-resolved", false, "end a stage's watch once all its commands have answered (stage-wait is then the longest)")
+	fs.StringVar(&f.stageOrder, "stage-order", "given", "which devices go first: given (the group's order) or random (seeded; the seed is kept in the plan)")
+	fs.Int64Var(&f.knobs.Seed, "seed", 0, "seed of --stage-order random (default: a new one, shown in the preflight)")
+	fs.StringVar(&f.canaryGroup, "canary-group", "", "a pilot group (name or ID) whose members go first, into the canary")
+	fs.BoolVar(&f.knobs.AllowDuplicates, "allow-duplicates", false, "send also to devices that already hold the same command pending (skipped by default)")
+	f.params.register(c)
 	fs.BoolVar(&f.dryRun, "dry-run", false, "show the preflight and send nothing")
 	fs.BoolVar(&f.save, "save", false, "save the plan to start later with 'jamfops mass start JOB'")
 	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
@@ -60,6 +67,9 @@ func (f *massFlags) register(c *cobra.Command, env *Env) {
 	_ = c.RegisterFlagCompletionFunc("kind", fixedCompletions("computer", "mobile"))
 	_ = c.RegisterFlagCompletionFunc("command", fixedCompletions(append([]string{"blank-push", "flush-pending", "flush-failed", "flush-both"}, mass.BulkCommands()...)...))
 	_ = c.RegisterFlagCompletionFunc("stages", fixedCompletions("1%,10%,100%", "100%", "25,all"))
+	_ = c.RegisterFlagCompletionFunc("stage-order", fixedCompletions(mass.OrderGiven, mass.OrderRandom))
+	_ = c.RegisterFlagCompletionFunc("canary-group", completeGroups(env, &f.conn))
+	_ = c.RegisterFlagCompletionFunc("obliteration", fixedCompletions("Default", "DoNotObliterate", "ObliterateWithWarning", "Always"))
 }
 
 // validate reads and checks every flag and the device file before any
@@ -70,6 +80,16 @@ func (f *massFlags) validate(env *Env) (mass.Action, []deviceRef, error) {
 	if err != nil {
 		return action, nil, usageErrorf("%v", err)
 	}
+	if action.Fields, err = f.params.fields(action); err != nil {
+		return action, nil, err
+	}
+	if f.knobs.StageOrder, err = mass.ParseStageOrder(f.stageOrder); err != nil {
+		return action, nil, usageErrorf("--stage-order: %v", err)
+	}
+	if f.knobs.Seed < 0 || (f.knobs.Seed != 0 && f.knobs.StageOrder != mass.OrderRandom) {
+		return action, nil, usageErrorf("--seed is a positive number and goes with --stage-order random")
+	}
+	f.knobs.CanaryGroup = strings.TrimSpace(f.canaryGroup)
 	if (f.group == "") == (f.devicesFile == "") {
 		return action, nil, usageErrorf("give --group or --devices (one of them)")
 	}
@@ -118,9 +138,10 @@ twice. A job that stops after a stage for a go-ahead exits with status 3.`,
 		Example: `  jamfops mass run --group "Lab Macs" --command blank-push --dry-run
   jamfops mass run --devices serials.txt --command RESTART_DEVICE --window 17:00-07:00 --save
   jamfops mass start 20261123-170000-a1b2c3
-  jamfops mass resume 20261123-170000-a1b2c3 --go`,
+  jamfops mass resume 20261123-170000-a1b2c3 --go
+  jamfops mass retry 20261123-170000-a1b2c3 --failed`,
 	}
-	c.AddCommand(newMassRunCmd(ctx, env), newMassResumeCmd(ctx, env, "start"), newMassResumeCmd(ctx, env, "resume"))
+	c.AddCommand(newMassRunCmd(ctx, env), newMassResumeCmd(ctx, env, "start"), newMassResumeCmd(ctx, env, "resume"), newMassRetryCmd(ctx, env))
 	return c
 }
 
@@ -163,7 +184,16 @@ func runMassRun(ctx context.Context, env *Env, f *massFlags) error {
 		if err != nil {
 			return err
 		}
-		plan, pf, err := mass.Build(ctx, c, mass.Request{Server: c.BaseURL(), Label: label, Action: action, Knobs: f.knobs, Devices: devices})
+		var pilot []string
+		if f.knobs.CanaryGroup != "" {
+			if pilot, f.knobs.CanaryGroup, err = pilotMembers(ctx, c, f.knobs.CanaryGroup, devices); err != nil {
+				return err
+			}
+		}
+		plan, pf, err := mass.Build(ctx, c, mass.Request{Server: c.BaseURL(), Label: label, Action: action, Knobs: f.knobs, Devices: devices, Pilot: pilot})
+		if errors.Is(err, mass.ErrUsage) {
+			return usageErrorf("%v", err)
+		}
 		if err != nil {
 			return err
 		}
@@ -200,6 +230,28 @@ func runMassRun(ctx context.Context, env *Env, f *massFlags) error {
 		}
 		return driveJob(ctx, env, clients{jamf: c}, j, plan, st, false)
 	})
+}
+
+// pilotMembers resolves --canary-group among the targets' kind and returns
+// its members' inventory IDs and its name.
+func pilotMembers(ctx context.Context, c *jamf.Client, ref string, targets []ops.Device) ([]string, string, error) {
+	groups, _, err := c.Groups.List(ctx, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	g, err := ops.FindGroup(ops.Summarise(groups), ref, targets[0].Kind)
+	if err != nil {
+		return nil, "", fmt.Errorf("--canary-group: %w", err)
+	}
+	members, err := ops.GroupMembers(ctx, c, g)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(members))
+	for i, d := range members {
+		ids[i] = d.ID
+	}
+	return ids, g.Name, nil
 }
 
 // massTargets resolves --group, or the references read from --devices.
@@ -243,11 +295,43 @@ func quoteNames(names []string) string {
 func printPreflight(env *Env, p *mass.Plan, pf *mass.Preflight) {
 	fmt.Fprintf(env.Stderr, "%s to %s: %d devices (%d online, %d offline); %d to send, %d skipped\n",
 		p.Action, ops.Clean(p.Label), pf.Total, pf.Online, pf.Offline, pf.Send, pf.Total-pf.Send)
-	for why, n := range pf.Skipped {
-		fmt.Fprintf(env.Stderr, "  skipped %d: %s\n", n, ops.Clean(why))
+	if p.Parent != "" {
+		fmt.Fprintf(env.Stderr, "Follows up job %s.\n", p.Parent)
 	}
-	fmt.Fprintf(env.Stderr, "%d requests of up to %d devices, stages %v, at most %.1f requests/s and %d at once: about %s\n",
-		pf.Requests, p.Knobs.BatchSize, pf.StageSizes, p.Knobs.Rate, p.Knobs.Concurrency, pf.Estimate.Round(time.Second))
+	if s := paramsText(p.Action); s != "" {
+		fmt.Fprintf(env.Stderr, "Parameters: %s\n", ops.Clean(s))
+	}
+	for _, line := range pf.SkipSummary() {
+		fmt.Fprintf(env.Stderr, "  skipped %s\n", ops.Clean(line))
+	}
+	if p.Action.Kind == mass.KindCommand {
+		if p.Knobs.AllowDuplicates {
+			fmt.Fprintf(env.Stderr, "Duplicates allowed: devices already holding %s pending get it again.\n", p.Action.CommandType)
+		} else {
+			fmt.Fprintf(env.Stderr, "Devices already holding %s pending are skipped (%d); --allow-duplicates sends to them too.\n", p.Action.CommandType, pf.Duplicates)
+		}
+	}
+	fmt.Fprintf(env.Stderr, "%d requests of up to %d devices, stages %s, at most %.1f requests/s and %d at once: about %s\n",
+		pf.Requests, p.Knobs.BatchSize, mass.StagesText(pf.StageSizes), p.Knobs.Rate, p.Knobs.Concurrency, pf.Estimate.Round(time.Second))
+	if len(pf.FirstStage) > 0 && p.Stages > 1 {
+		order := "in the given order"
+		switch {
+		case p.Knobs.CanaryGroup != "":
+			order = "members of " + ops.Clean(p.Knobs.CanaryGroup) + " first"
+		case p.Knobs.StageOrder == mass.OrderRandom:
+			order = fmt.Sprintf("random, seed %d", p.Knobs.Seed)
+		}
+		names := pf.FirstStage
+		more := ""
+		if len(names) > 10 {
+			names, more = names[:10], fmt.Sprintf(" and %d more", len(pf.FirstStage)-10)
+		}
+		clean := make([]string, len(names))
+		for i, n := range names {
+			clean[i] = ops.Clean(n)
+		}
+		fmt.Fprintf(env.Stderr, "First stage (%s): %s%s\n", order, strings.Join(clean, ", "), more)
+	}
 	fmt.Fprintf(env.Stderr, "Privileges needed: %s", strings.Join(pf.Privileges, ", "))
 	if len(pf.Missing) > 0 {
 		fmt.Fprintf(env.Stderr, " (MISSING: %s)", strings.Join(pf.Missing, ", "))
@@ -258,7 +342,9 @@ func printPreflight(env *Env, p *mass.Plan, pf *mass.Preflight) {
 func preflightJSON(p *mass.Plan, pf *mass.Preflight) map[string]any {
 	return map[string]any{"action": p.Action.String(), "target": p.Label, "total": pf.Total, "online": pf.Online, "offline": pf.Offline,
 		"send": pf.Send, "skipped": pf.Skipped, "requests": pf.Requests, "stages": pf.StageSizes, "estimateSeconds": int(pf.Estimate.Seconds()),
-		"privileges": pf.Privileges, "missing": pf.Missing}
+		"privileges": pf.Privileges, "missing": pf.Missing, "parameters": p.Action.Fields, "firstStage": pf.FirstStage,
+		"duplicatesSkipped": pf.Duplicates, "stageOrder": p.Knobs.StageOrder, "seed": p.Knobs.Seed, "canaryGroup": p.Knobs.CanaryGroup,
+		"parent": p.Parent}
 }
 
 // confirmMass asks on a terminal; destructive commands need the count typed.
@@ -271,10 +357,14 @@ func confirmMass(env *Env, p *mass.Plan, pf *mass.Preflight, yes bool) error {
 		return usageErrorf("refusing to send without confirmation: pass --yes (no terminal to ask on)")
 	}
 	want := "y"
-	q := fmt.Sprintf("Send %s to %d devices of %s? Type y", p.Action, pf.Send, ops.Clean(p.Label))
+	what := p.Action.String()
+	if s := paramsText(p.Action); s != "" {
+		what += " (" + ops.Clean(s) + ")"
+	}
+	q := fmt.Sprintf("Send %s to %d devices of %s? Type y", what, pf.Send, ops.Clean(p.Label))
 	if p.Action.Destructive() {
 		want = strconv.Itoa(pf.Send)
-		q = fmt.Sprintf("%s is destructive. Type the number of devices (%d) to send it", p.Action, pf.Send)
+		q = fmt.Sprintf("%s is destructive. Type the number of devices (%d) to send it", what, pf.Send)
 	}
 	answer, _ := pr.ask(q, "")
 	if strings.TrimSpace(answer) != want {

@@ -83,7 +83,7 @@ func TestExportsAreCleanAndJSONIsEscaped(t *testing.T) {
 	if strings.ContainsAny(r.stdout, "\x1b\x07\u202e\u009b\u2066") {
 		t.Fatalf("raw controls in JSON: %q", r.stdout)
 	}
-	var rows []exportRow
+	var rows []mass.ResultRow
 	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
 		t.Fatal(err)
 	}

@@ -28,8 +28,10 @@ type MobileDevice struct {
 	Building        string `json:"building"`
 	Managed         bool   `json:"managed"`
 	Supervised      bool   `json:"supervised"`
-	LastContactDate Time   `json:"lastContactDate"`
-	LastInventory   Time   `json:"lastInventoryUpdateDate"`
+	// SharedIpad is true for an iPad in Shared iPad mode (several users).
+	SharedIpad      bool `json:"sharedIpad"`
+	LastContactDate Time `json:"lastContactDate"`
+	LastInventory   Time `json:"lastInventoryUpdateDate"`
 }
 
 // mobileDeviceDetail is one record of GET /api/v2/mobile-devices/detail
@@ -45,6 +47,7 @@ type mobileDeviceDetail struct {
 		OSBuild                 string `json:"osBuild"`
 		Managed                 bool   `json:"managed"`
 		Supervised              bool   `json:"supervised"`
+		SharedIpad              bool   `json:"sharedIpad"`
 		ManagementID            string `json:"managementId"`
 		LastContactDate         Time   `json:"lastContactDate"`
 		LastInventoryUpdateDate Time   `json:"lastInventoryUpdateDate"`
@@ -67,7 +70,7 @@ func (d mobileDeviceDetail) flat() MobileDevice {
 	m := MobileDevice{MobileDeviceID: d.MobileDeviceID}
 	if g := d.General; g != nil {
 		m.UDID, m.DisplayName, m.OSVersion, m.OSBuild = g.UDID, g.DisplayName, g.OSVersion, g.OSBuild
-		m.Managed, m.Supervised, m.ManagementID = g.Managed, g.Supervised, g.ManagementID
+		m.Managed, m.Supervised, m.ManagementID, m.SharedIpad = g.Managed, g.Supervised, g.ManagementID, g.SharedIpad
 		m.LastContactDate, m.LastInventory = g.LastContactDate, g.LastInventoryUpdateDate
 		m.AssetTag = g.AssetTag
 	}

@@ -79,6 +79,8 @@ type Device struct {
 	User         string        `json:"user"`
 	LastCheckIn  *time.Time    `json:"lastCheckIn"`
 	Kind         jamf.Platform `json:"-"`
+	// Shared is true for a Shared iPad.
+	Shared bool `json:"shared,omitempty"`
 }
 
 func timePtr(t jamf.Time) *time.Time {
@@ -110,7 +112,7 @@ func FromComputer(c jamf.Computer) Device {
 // FromMobileDevice converts a mobile inventory record.
 func FromMobileDevice(m jamf.MobileDevice) Device {
 	return Device{ID: m.MobileDeviceID, Name: m.DisplayName, Serial: m.SerialNumber, UDID: m.UDID, ManagementID: m.ManagementID,
-		Model: m.Model, OS: m.OSVersion, User: m.Username, LastCheckIn: timePtr(m.LastContactDate), Kind: jamf.PlatformMobile}
+		Model: m.Model, OS: m.OSVersion, User: m.Username, LastCheckIn: timePtr(m.LastContactDate), Kind: jamf.PlatformMobile, Shared: m.SharedIpad}
 }
 
 // GroupMembers returns a group's devices with their inventory summary,

@@ -32,12 +32,12 @@ type Feature struct {
 	Commands []string `json:"commands,omitempty"`
 }
 
-// BulkCommandTypes are the MDM command types jamfops sends in bulk (the
-// mass-action runner's list).
+// BulkCommandTypes are the MDM command types jamfops sends in bulk (mass.Catalogue's
+// order; a test keeps them equal).
 func BulkCommandTypes() []string {
-	return []string{"RESTART_DEVICE", "SHUT_DOWN_DEVICE", "DEVICE_LOCK", "ERASE_DEVICE", "SETTINGS", "CLEAR_PASSCODE",
-		"ENABLE_LOST_MODE", "DISABLE_LOST_MODE", "DECLARATIVE_MANAGEMENT", "DEVICE_INFORMATION", "SECURITY_INFO",
-		"PROFILE_LIST", "INSTALLED_APPLICATION_LIST", "CERTIFICATE_LIST", "LOG_OUT_USER"}
+	return []string{"RESTART_DEVICE", "SHUT_DOWN_DEVICE", "DEVICE_LOCK", "ERASE_DEVICE", "ENABLE_LOST_MODE", "DISABLE_LOST_MODE",
+		"LOG_OUT_USER", "DECLARATIVE_MANAGEMENT", "DEVICE_INFORMATION", "SECURITY_INFO", "PROFILE_LIST",
+		"INSTALLED_APPLICATION_LIST", "CERTIFICATE_LIST"}
 }
 
 // readPrivileges are what looking at groups, members and devices needs.

@@ -203,6 +203,9 @@ func TestFeaturePrivilegesSuffice(t *testing.T) {
 				}
 				ct := f.Commands[0]
 				cmd := jamf.CommandData{CommandType: ct}
+				if ct == "ENABLE_LOST_MODE" { // the server requires a message or a phone
+					cmd.Fields = map[string]any{"lostModeMessage": "Please call IT"}
+				}
 				if _, _, err := c.MDM.SendCommand(ctx, platform, cmd, ids()); err != nil {
 					t.Fatalf("send %s: %v", ct, err)
 				}

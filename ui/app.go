@@ -305,7 +305,11 @@ func (m Model) runPalette(line string) (tea.Model, tea.Cmd) {
 	case "queue", "q":
 		switch s := m.top().(type) {
 		case membersModel:
-			return m.open(navigateMsg{to: screenQueue, devices: s.devices, label: "group " + s.group.Name})
+			devices, label, why := s.selectionFor("queue")
+			if why != nil {
+				return m, why
+			}
+			return m.open(navigateMsg{to: screenQueue, devices: devices, label: label})
 		case groupsModel:
 			if g, ok := s.selected(); ok {
 				return m.open(navigateMsg{to: screenQueue, group: &g})

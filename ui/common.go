@@ -87,6 +87,9 @@ type common struct {
 	height  int
 	// jobs are the mass actions started in this session, by job ID.
 	jobs map[string]*liveJob
+	// planForm are the plan form's values, kept for the next plan of the
+	// session (ui/plan.go).
+	planForm []string
 	// tags numbers screens and loads; the root owns it (see tagSource).
 	tags *tagSource
 }

@@ -1,13 +1,9 @@
 package ui
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
@@ -35,19 +31,20 @@ type jobDetailMsg struct {
 
 type jobsKeyMap struct {
 	Pause, Cancel, GoAhead, Export, Results key.Binding
-	Resume                                  key.Binding
+	Resume, FollowUp                        key.Binding
 	list                                    listKeyMap
 }
 
 func defaultJobsKeyMap() jobsKeyMap {
 	return jobsKeyMap{
-		Pause:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
-		Cancel:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "cancel/discard")),
-		GoAhead: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go ahead")),
-		Export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV+JSON")),
-		Results: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "per-device results")),
-		Resume:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume")),
-		list:    defaultListKeyMap(),
+		Pause:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
+		Cancel:   key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "cancel/discard")),
+		GoAhead:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go ahead")),
+		Export:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV+JSON")),
+		Results:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "per-device results")),
+		Resume:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume")),
+		FollowUp: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow up failed/unanswered")),
+		list:     defaultListKeyMap(),
 	}
 }
 
@@ -116,6 +113,7 @@ func (m *jobsModel) rebuild() {
 	}
 	m.ids = ids
 	jobs := m.c.jobs
+	serverHost := m.serverName
 	m.list.setData(len(ids), func(r, col int) string {
 		id := ids[r]
 		if j := jobs[id]; j != nil {
@@ -131,12 +129,15 @@ func (m *jobsModel) rebuild() {
 			case e.Kind == mass.EvWaiting:
 				state = "waiting"
 			}
-			return []string{id, j.plan.Action.String(), ops.Clean(j.plan.Label), formatCount(e.Sent), formatCount(e.Failed), formatCount(e.Pending), ops.Clean(state)}[col]
+			if j.cancelling && !j.ended {
+				state = "cancelling…"
+			}
+			return []string{id, serverHost(j.plan.Server), j.plan.Action.String(), ops.Clean(j.plan.Label), formatCount(e.Sent), formatCount(e.Failed), formatCount(e.Pending), ops.Clean(state)}[col]
 		}
 		d := byID[id]
 		c := d.State.Counts()
-		return []string{id, d.Plan.Action.String(), ops.Clean(d.Plan.Label), formatCount(c[mass.StateSent]), formatCount(c[mass.StateFailed]),
-			formatCount(c[mass.StatePending] + c[mass.StateUnknown]), d.Status}[col]
+		return []string{id, serverHost(d.Plan.Server), d.Plan.Action.String(), ops.Clean(d.Plan.Label), formatCount(c[mass.StateSent]), formatCount(c[mass.StateFailed]),
+			formatCount(c[mass.StatePending] + c[mass.StateUnknown]), ops.Clean(d.Status)}[col]
 	}, func(r int) string { return ids[r] })
 	if m.selected != "" {
 		for i, id := range ids {
@@ -230,6 +231,15 @@ func (m jobsModel) Update(msg tea.Msg) (jobsModel, tea.Cmd) {
 			m.rebuildResults()
 		}
 		return m, nil
+	case followUpMsg:
+		return m.askFollowUp(msg)
+	case jobCancelMsg:
+		if j := m.c.jobs[msg.id]; j != nil && !j.ended {
+			j.cancelling = true
+			j.runner.Cancel()
+			m.rebuild()
+		}
+		return m, nil
 	case jobDiscardedMsg:
 		if msg.err == nil {
 			m.detail = nil
@@ -288,31 +298,10 @@ func (m jobsModel) export() tea.Cmd {
 		if err != nil {
 			return statusMsg{text: humanError(err), isErr: true}
 		}
-		type row struct{ ID, Name, Serial, State, Reason string }
-		rows := make([]row, len(p.Targets))
-		for i, t := range p.Targets {
-			s := st.Targets[i]
-			if s == "" {
-				s = "pending"
-			}
-			rows[i] = row{t.Device.ID, t.Device.Name, t.Device.Serial, s, st.Reasons[i]}
-		}
-		base := dir + "/" + id + "-results"
-		data, _ := json.MarshalIndent(rows, "", "  ")
-		if err := os.WriteFile(base+".json", data, 0o600); err != nil {
-			return statusMsg{text: err.Error(), isErr: true}
-		}
-		f, err := os.OpenFile(base+".csv", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+		base, err := exportResults(dir, id, mass.Results(p, st))
 		if err != nil {
-			return statusMsg{text: err.Error(), isErr: true}
+			return statusMsg{text: humanError(err), isErr: true}
 		}
-		w := csv.NewWriter(f)
-		_ = w.Write([]string{"id", "name", "serial", "state", "reason"})
-		for _, r := range rows {
-			_ = w.Write([]string{r.ID, ops.Clean(r.Name), r.Serial, r.State, r.Reason})
-		}
-		w.Flush()
-		f.Close()
 		return statusMsg{text: "Exported to " + base + ".csv and .json"}
 	}
 }
@@ -321,10 +310,11 @@ func (m jobsModel) export() tea.Cmd {
 // action is cut and the state keeps a fixed width, so it stays readable.
 func jobsColumns(w int) []column {
 	if w >= 100 {
-		return []column{{title: "JOB", width: 22}, {title: "ACTION", width: 20}, {title: "TARGET", width: 0}, {title: "SENT", width: 7, right: true},
+		return []column{{title: "JOB", width: 22}, {title: "SERVER", width: 16, drop: 1}, {title: "ACTION", width: 20}, {title: "TARGET", width: 0}, {title: "SENT", width: 7, right: true},
 			{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 0}}
 	}
-	return []column{{title: "JOB", width: 22}, {title: "ACTION", width: 12}, {title: "TARGET", width: 0}, {title: "SENT", width: 6, right: true},
+	// Narrow: no room for the server (the detail below names it).
+	return []column{{title: "JOB", width: 22}, {title: "SERVER", width: 10, drop: 1}, {title: "ACTION", width: 12}, {title: "TARGET", width: 0}, {title: "SENT", width: 6, right: true},
 		{title: "FAILED", width: 6, right: true}, {title: "LEFT", width: 6, right: true}, {title: "STATE", width: 12}}
 }
 
@@ -338,13 +328,15 @@ func (m *jobsModel) setSize(w, h int) {
 
 func (m jobsModel) title() string { return "Jobs" }
 
-// progressValue is the share of the job's sendable devices that is done.
+// progressValue is the share of the job's sendable devices with a final
+// answer (sent or failed). Cancelled devices never got one: a cancelled
+// job's bar stops where the sending stopped.
 func progressValue(e mass.Event) float64 {
 	total := e.Total - e.Skipped
 	if total <= 0 {
 		return 0
 	}
-	return float64(e.Sent+e.Failed+e.Cancelled) / float64(total)
+	return float64(e.Sent+e.Failed) / float64(total)
 }
 
 func (m jobsModel) View() string {
@@ -375,18 +367,18 @@ func (m jobsModel) View() string {
 		if j.plan.Knobs.BacklogLimit > 0 {
 			backlog = fmt.Sprintf("~%d pending (limit %d)", e.Backlog, j.plan.Knobs.BacklogLimit)
 		}
-		eta := "—" // unknown while a stage is watched, held or paused
-		if d := j.eta(); d > 0 && !j.paused && e.Kind != mass.EvWaiting && e.Kind != mass.EvHold {
-			eta = d.Round(time.Second).String()
-		}
-		b.WriteString(fmt.Sprintf("  sent %s · failed %s · skipped %s · cancelled %s · pending %s · ETA %s\n",
+		b.WriteString(fmt.Sprintf("  sent %s · failed %s · skipped %s · cancelled %s · pending %s · %s\n",
 			st.Status.Completed.Render(formatCount(e.Sent)), st.Status.Failed.Render(formatCount(e.Failed)), formatCount(e.Skipped), formatCount(e.Cancelled),
-			formatCount(e.Pending), eta))
+			formatCount(e.Pending), j.etaText()))
 		b.WriteString(st.App.Subtle.Render(fmt.Sprintf("  rate %.2f/s (ceiling %.1f) · concurrency ≤ %d · backlog guard %s", e.Rate, j.plan.Knobs.Rate, j.plan.Knobs.Concurrency, backlog)) + "\n")
 		state := "running"
 		switch {
+		case j.ended && j.cancelling:
+			state = "ended: " + e.Note + " (cancelled by you; F follows up the devices not reached)"
 		case j.ended:
 			state = "ended: " + e.Note
+		case j.cancelling:
+			state = "cancelling: requests in flight finish, nothing more is sent"
 		case j.paused:
 			state = "paused (p resumes)"
 		case e.Kind == mass.EvHold:
@@ -411,7 +403,7 @@ func (m jobsModel) ShortHelp() []key.Binding {
 
 func (m jobsModel) FullHelp() [][]key.Binding {
 	t := m.list.keys
-	return [][]key.Binding{m.ShortHelp(), {m.keys.list.Filter}, {t.Up, t.Down}}
+	return [][]key.Binding{m.ShortHelp(), {m.c.gated(m.keys.FollowUp), m.keys.list.Filter}, {t.Up, t.Down}}
 }
 
 // nativeProgress is the terminal progress indicator for the running job on
@@ -426,4 +418,17 @@ func (m jobsModel) nativeProgress() *tea.ProgressBar {
 		state = tea.ProgressBarWarning
 	}
 	return tea.NewProgressBar(state, int(100*progressValue(j.last)))
+}
+
+// serverName names a job's server in the list: the profile's name for the
+// server this console is on, the host for any other.
+func (m jobsModel) serverName(server string) string {
+	here := m.c.deps.jamfServer()
+	if m.c.deps.JSC != nil && strings.TrimSuffix(server, "/") == strings.TrimSuffix(m.c.deps.jscServer(), "/") {
+		here = server
+	}
+	if strings.TrimSuffix(server, "/") == strings.TrimSuffix(here, "/") && m.c.deps.Profile != "" {
+		return ops.Clean(m.c.deps.Profile)
+	}
+	return serverHost(server)
 }

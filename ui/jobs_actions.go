@@ -64,7 +64,7 @@ func (m jobsModel) status() (jobStatus, bool) {
 // act now say why in the status line.
 func (m jobsModel) jobKey(msg tea.KeyPressMsg) (jobsModel, tea.Cmd, bool) {
 	k := m.keys
-	if !key.Matches(msg, k.Pause, k.GoAhead, k.Cancel, k.Resume) {
+	if !key.Matches(msg, k.Pause, k.GoAhead, k.Cancel, k.Resume, k.FollowUp) {
 		return m, nil, false
 	}
 	s, ok := m.status()
@@ -93,6 +93,10 @@ func (m jobsModel) jobKey(msg tea.KeyPressMsg) (jobsModel, tea.Cmd, bool) {
 		case s.running && j.last.Kind == mass.EvHold:
 			j.runner.GoAhead()
 			return m, reportInfo("Go-ahead given: the next stage starts."), true
+		case s.running && j.cancelling:
+			return m, reportInfo("Job %s is being cancelled: there is no next stage.", s.id), true
+		case s.running && j.last.Kind == mass.EvWaiting:
+			return m, reportInfo("Job %s is not held yet (%s): g works once the stage waits for a go-ahead.", s.id, ops.Clean(j.last.Note)), true
 		case s.running:
 			return m, reportInfo("Job %s is not held: g works when a stage waits for a go-ahead.", s.id), true
 		case s.ended != "":
@@ -103,17 +107,22 @@ func (m jobsModel) jobKey(msg tea.KeyPressMsg) (jobsModel, tea.Cmd, bool) {
 		return m, reportInfo("Job %s is not held: it was interrupted; R resumes it.", s.id), true
 	case key.Matches(msg, k.Cancel):
 		switch {
+		case s.running && j.cancelling:
+			return m, reportInfo("Job %s is already being cancelled: requests in flight finish.", s.id), true
 		case s.running:
-			runner := j.runner
+			msg := jobCancelMsg{from: m.sc.id, id: s.id}
 			m.ask = &confirmation{title: fmt.Sprintf("Cancel job %s?", s.id), lines: []string{"Requests in flight finish; nothing more is sent. Devices not yet sent to are marked cancelled."},
-				onYes: func() tea.Msg { runner.Cancel(); return statusMsg{text: "Cancelling: waiting for requests in flight."} }}
+				onYes: func() tea.Msg { return msg }}
 			return m, nil, true
 		case s.ended != "":
-			return m, reportInfo("Job %s has ended (%s): nothing to cancel or discard.", s.id, s.ended), true
+			return m, reportInfo("Job %s has ended (%s): nothing to cancel; F follows up its failed or unanswered devices.", s.id, s.ended), true
 		case s.disk == nil:
 			return m, reportInfo("Job %s has no journal listed: r refreshes the list.", s.id), true
 		}
 		return m.askDiscard(*s.disk)
+	}
+	if key.Matches(msg, k.FollowUp) {
+		return m.followUpKey(s)
 	}
 	// Resume.
 	if why := m.c.writeBlocked(); why != "" {
@@ -186,9 +195,30 @@ func (m jobsModel) diskHint() string {
 	case !ok:
 		return ""
 	case s.ended != "":
-		return "Ended (" + s.ended + "): d shows per-device results, e exports them."
+		return "Ended (" + s.ended + "): d shows per-device results, e exports them, F follows up the failed or unanswered devices."
 	case s.heldDisk:
 		return "Held, not running here: R resumes it (then g), C discards it, d per-device results."
 	}
 	return "Interrupted: R resumes it, C discards it, d shows per-device results."
+}
+
+// followUpKey plans a follow-up of a finished command job, or says why not.
+func (m jobsModel) followUpKey(s jobStatus) (jobsModel, tea.Cmd, bool) {
+	if why := m.c.writeBlocked(); why != "" {
+		return m, reportError(fmt.Errorf("follow-ups are not available: %s", why)), true
+	}
+	switch {
+	case s.running:
+		return m, reportInfo("Job %s is still running: F follows up once it has ended.", s.id), true
+	case s.disk == nil:
+		return m, reportInfo("Job %s has no journal listed yet: F works once the list shows it ended.", s.id), true
+	case s.disk.State.Ended == "":
+		return m, reportInfo("Job %s has not ended (%s): R resumes it; F follows up once it has ended.", s.id, ops.Clean(s.disk.Status)), true
+	case s.disk.Plan.Action.Kind != mass.KindCommand:
+		return m, reportInfo("Job %s sent %s: it leaves no answer to check, so it cannot be followed up.", s.id, s.disk.Plan.Action), true
+	}
+	if err := notHere(m.c.deps, s.disk.Plan); err != nil {
+		return m, reportError(err), true
+	}
+	return m, tea.Batch(reportInfo("Reading the devices of job %s…", s.id), m.planFollowUp(*s.disk)), true
 }

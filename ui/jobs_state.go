@@ -2,7 +2,11 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -24,6 +28,14 @@ type liveJob struct {
 	began   time.Time
 	paused  bool
 	ended   bool
+	// cancelling is set when the admin confirmed a cancel, until the end.
+	cancelling bool
+	// active is the time spent sending (holds, watches, waits and pauses
+	// excluded); sendingSince is when the current sending spell began
+	// (zero while not sending); doneAtStart is what was done before it.
+	active       time.Duration
+	sendingSince time.Time
+	doneInRun    int
 }
 
 // jobEventMsg carries one runner event to the root.
@@ -161,6 +173,19 @@ func (j *liveJob) apply(ev mass.Event, closed bool) bool {
 		j.ended = true
 		return false
 	}
+	now := time.Now()
+	switch {
+	case ev.Kind == mass.EvProgress && !j.paused:
+		if !j.sendingSince.IsZero() {
+			j.active += now.Sub(j.sendingSince)
+		}
+		j.sendingSince = now
+		if done := ev.Sent + ev.Failed; done > j.last.Sent+j.last.Failed {
+			j.doneInRun += done - (j.last.Sent + j.last.Failed)
+		}
+	default:
+		j.sendingSince = time.Time{} // a hold, a watch or a wait: the clock stops
+	}
 	j.last = ev
 	switch ev.Kind {
 	case mass.EvWaiting, mass.EvHold, mass.EvDone:
@@ -177,12 +202,66 @@ func (j *liveJob) apply(ev mass.Event, closed bool) bool {
 	return true
 }
 
-// eta estimates the time left from the pace so far.
+// eta estimates the sending time left from the pace of the sending so
+// far: time held for a go-ahead, watching a stage, outside the window or
+// paused is not counted, and neither are the waits still to come.
 func (j *liveJob) eta() time.Duration {
-	done := j.last.Sent + j.last.Failed
-	if done == 0 || j.last.Pending == 0 {
+	if j.doneInRun == 0 || j.last.Pending == 0 || j.active <= 0 {
 		return 0
 	}
-	per := time.Since(j.began) / time.Duration(done)
+	per := j.active / time.Duration(j.doneInRun)
 	return per * time.Duration(j.last.Pending)
+}
+
+// etaText says how long sending has left, or why there is no estimate
+// now: held, watching, waiting, paused, cancelling or ended.
+func (j *liveJob) etaText() string {
+	e := j.last
+	switch {
+	case j.ended:
+		return "ended"
+	case j.cancelling:
+		return "cancelling"
+	case j.paused:
+		return "paused"
+	case e.Kind == mass.EvHold:
+		return "held, waiting for go-ahead"
+	case e.Kind == mass.EvWaiting:
+		return "not sending: " + ops.Clean(e.Note)
+	}
+	if d := j.eta(); d > 0 {
+		return "sending ETA " + d.Round(time.Second).String()
+	}
+	return "sending ETA —"
+}
+
+// serverHost shortens a job's server URL to its host for the jobs list.
+func serverHost(server string) string {
+	if u, err := url.Parse(server); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return ops.Clean(server)
+}
+
+// exportResults writes a job's results next to its journal as
+// ID-results.json and ID-results.csv (mass.Results' one schema) and
+// returns the path without extension.
+func exportResults(dir, id string, rows []mass.ResultRow) (string, error) {
+	base := filepath.Join(dir, id+"-results")
+	data, err := json.MarshalIndent(rows, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(base+".json", data, 0o600); err != nil {
+		return "", err
+	}
+	f, err := os.OpenFile(base+".csv", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	if err := mass.WriteResultsCSV(f, rows); err != nil {
+		f.Close()
+		return "", err
+	}
+	return base, f.Close()
 }

@@ -54,10 +54,10 @@ func defaultMembersKeyMap() membersKeyMap {
 		Mark:      key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "mark")),
 		MarkAll:   key.NewBinding(key.WithKeys("ctrl+a", "A"), key.WithHelp("A", "mark all shown")),
 		Clear:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
-		Queue:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue of marked/all")),
+		Queue:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue of selection")),
 		BlankPush: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "blank push")),
-		Risk:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "JSC risk of marked/all")),
-		Mass:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mass action on marked/all")),
+		Risk:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "JSC risk of selection")),
+		Mass:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mass action on selection")),
 	}
 }
 
@@ -172,6 +172,38 @@ func (m membersModel) targets() []ops.Device {
 	return out
 }
 
+// selection is what an action from the list acts on: the marked rows,
+// else the rows the filter shows, else the whole group; the label says
+// which ("12 filtered devices of Sales Macs").
+func (m membersModel) selection() ([]ops.Device, string) {
+	var marked []ops.Device
+	for _, d := range m.devices {
+		if m.marks[d.ID] {
+			marked = append(marked, d)
+		}
+	}
+	switch {
+	case len(marked) > 0:
+		return marked, fmt.Sprintf("%s marked devices of %s", formatCount(len(marked)), m.group.Name)
+	case strings.TrimSpace(m.filter.value()) != "":
+		shown := make([]ops.Device, len(m.view))
+		for r, i := range m.view {
+			shown[r] = m.devices[i]
+		}
+		return shown, fmt.Sprintf("%s filtered devices of %s", formatCount(len(shown)), m.group.Name)
+	}
+	return m.devices, "group " + m.group.Name
+}
+
+// selectionFor is the selection for an action, or why there is none.
+func (m membersModel) selectionFor(action string) ([]ops.Device, string, tea.Cmd) {
+	targets, label := m.selection()
+	if len(targets) == 0 {
+		return nil, "", reportError(fmt.Errorf("%s: the filter shows no devices (esc clears it)", action))
+	}
+	return targets, label, nil
+}
+
 func (m membersModel) capturing() bool { return m.filter.editing || m.ask != nil }
 
 func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
@@ -250,27 +282,24 @@ func (m membersModel) Update(msg tea.Msg) (membersModel, tea.Cmd) {
 			}
 			return m, nil
 		case key.Matches(msg, m.keys.Queue):
-			targets := m.targets()
-			label := fmt.Sprintf("%d marked devices of %s", len(targets), m.group.Name)
-			if len(m.marks) == 0 {
-				targets, label = m.devices, "group "+m.group.Name
+			targets, label, why := m.selectionFor("queue")
+			if why != nil {
+				return m, why
 			}
 			return m, navigate(navigateMsg{to: screenQueue, devices: targets, label: label})
 		case key.Matches(msg, m.keys.Mass):
 			if why := m.c.writeBlocked(); why != "" {
 				return m, reportError(fmt.Errorf("mass actions are not available: %s", why))
 			}
-			targets := m.targets()
-			label := fmt.Sprintf("%d marked devices of %s", len(targets), m.group.Name)
-			if len(m.marks) == 0 {
-				targets, label = m.devices, "group "+m.group.Name
+			targets, label, why := m.selectionFor("mass action")
+			if why != nil {
+				return m, why
 			}
 			return m, navigate(navigateMsg{to: screenPlan, devices: targets, label: label})
 		case key.Matches(msg, m.keys.Risk):
-			targets := m.targets()
-			label := fmt.Sprintf("%d marked devices of %s", len(targets), m.group.Name)
-			if len(m.marks) == 0 {
-				targets, label = m.devices, "group "+m.group.Name
+			targets, label, why := m.selectionFor("JSC risk")
+			if why != nil {
+				return m, why
 			}
 			return m, navigate(navigateMsg{to: screenRisk, devices: targets, label: label})
 		case key.Matches(msg, m.keys.BlankPush):

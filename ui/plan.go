@@ -44,10 +44,85 @@ const (
 	fStages
 	fAuto
 	fStageWait
+	fParams
+	fOrder
+	fCanary
+	fDuplicates
 )
 
-func actionChoices() []string {
-	return append([]string{"blank-push", "flush-failed", "flush-pending", "flush-both"}, mass.BulkCommands()...)
+// actionChoices are the actions the form offers for the devices: blank
+// push, the flushes, and only the commands that fit at least one of them.
+func actionChoices(devices []ops.Device) []string {
+	out := []string{"blank-push", "flush-failed", "flush-pending", "flush-both"}
+	for _, c := range mass.FittingCommands(devices) {
+		out = append(out, c.Type)
+	}
+	return out
+}
+
+// toggles are the fields ←/→ cycles through, with their values.
+var toggles = map[int][]string{fAuto: {"no", "yes"}, fOrder: {mass.OrderGiven, mass.OrderRandom}, fDuplicates: {"skip", "send anyway"}}
+
+// paramsHelp names the parameters the chosen action takes.
+func paramsHelp(action string) string {
+	spec, ok := mass.LookupCommand(action)
+	if !ok || len(spec.Params) == 0 {
+		return action + " takes no parameters"
+	}
+	names := make([]string, len(spec.Params))
+	for i, p := range spec.Params {
+		names[i] = p.Flag
+	}
+	help := "name=value; … with " + strings.Join(names, ", ")
+	if spec.Check != nil {
+		help += " (message or phone required)"
+	}
+	return help
+}
+
+// parseParams reads the form's "message=Call IT; phone=555" into the
+// command's fields and validates them with the catalogue.
+func parseParams(a mass.Action, text string) (map[string]any, error) {
+	text = strings.TrimSpace(text)
+	if a.Kind != mass.KindCommand {
+		if text != "" {
+			return nil, fmt.Errorf("parameters: %s takes none", a)
+		}
+		return nil, nil
+	}
+	spec, _ := mass.LookupCommand(a.CommandType)
+	fields := map[string]any{}
+	for _, part := range strings.Split(text, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		i := slices.IndexFunc(spec.Params, func(p mass.Param) bool { return p.Flag == name })
+		if i < 0 {
+			return nil, fmt.Errorf("parameters: %q is not a parameter of %s (%s)", name, a.CommandType, paramsHelp(a.CommandType))
+		}
+		if spec.Params[i].Kind == mass.ParamBool {
+			switch strings.ToLower(value) {
+			case "", "yes", "true":
+				fields[spec.Params[i].Field] = true
+			case "no", "false":
+				fields[spec.Params[i].Field] = false
+			default:
+				return nil, fmt.Errorf("parameters: %s is yes or no", name)
+			}
+			continue
+		}
+		fields[spec.Params[i].Field] = value
+	}
+	if err := spec.ValidateFields(fields); err != nil {
+		return nil, fmt.Errorf("parameters: %w", err)
+	}
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	return fields, nil
 }
 
 type planKeyMap struct {
@@ -104,8 +179,30 @@ func newPlanModel(c *common, devices []ops.Device, label string) planModel {
 		{"Stages (cumulative)", "1%,10%,100%", "shares or counts, e.g. 25,10%,100%"},
 		{"Auto-continue healthy stages", "no", "←/→ to toggle"},
 		{"Watch each stage for", k.StageWait.String(), "before the next stage"},
+		{"Parameters", "", paramsHelp("blank-push")},
+		{"Stage order", mass.OrderGiven, "←/→: given (the list's order) or random (seeded, kept in the plan)"},
+		{"Canary group (pilot)", "", "a group whose members go first; empty for none"},
+		{"Devices already holding it pending", "skip", "←/→: skip them (no duplicate) or send anyway"},
 	}
+	// The form remembers its knobs within the session.
+	if len(c.planForm) == len(m.fields) {
+		for i := range m.fields {
+			m.fields[i].value = c.planForm[i]
+		}
+	}
+	if !slices.Contains(actionChoices(devices), m.fields[fAction].value) {
+		m.fields[fAction].value = "blank-push"
+	}
+	m.fields[fParams].help = paramsHelp(m.fields[fAction].value)
 	return m
+}
+
+// remember keeps the form's values for the next plan of the session.
+func (m *planModel) remember() {
+	m.c.planForm = make([]string, len(m.fields))
+	for i, f := range m.fields {
+		m.c.planForm[i] = f.value
+	}
 }
 
 func (m *planModel) load() tea.Cmd { return nil }
@@ -171,6 +268,12 @@ func (m planModel) knobs() (mass.Action, mass.Knobs, error) {
 		}
 	}
 	k.AutoContinue = f(fAuto) == "yes"
+	k.StageOrder = f(fOrder)
+	k.CanaryGroup = f(fCanary)
+	k.AllowDuplicates = f(fDuplicates) == "send anyway"
+	if a.Fields, perr = parseParams(a, f(fParams)); perr != nil {
+		errs = append(errs, perr.Error())
+	}
 	if len(errs) > 0 {
 		return a, k, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
@@ -187,7 +290,26 @@ func (m *planModel) preflight() tea.Cmd {
 	m.loading, m.err, m.plan, m.pf = true, nil, nil, nil
 	req, from, client, ctx, devs, label, server := m.req, m.sc.id, m.c.deps.Jamf, m.sc.ctx, m.devices, m.label, m.c.deps.jamfServer()
 	return func() tea.Msg {
-		p, pf, err := mass.Build(ctx, client, mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs})
+		var pilot []string
+		if k.CanaryGroup != "" {
+			groups, _, err := client.Groups.List(ctx, nil)
+			if err != nil {
+				return preflightMsg{req: req, from: from, err: err}
+			}
+			g, err := ops.FindGroup(ops.Summarise(groups), k.CanaryGroup, devs[0].Kind)
+			if err != nil {
+				return preflightMsg{req: req, from: from, err: fmt.Errorf("canary group: %w", err)}
+			}
+			members, err := ops.GroupMembers(ctx, client, g)
+			if err != nil {
+				return preflightMsg{req: req, from: from, err: err}
+			}
+			for _, d := range members {
+				pilot = append(pilot, d.ID)
+			}
+			k.CanaryGroup = g.Name
+		}
+		p, pf, err := mass.Build(ctx, client, mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs, Pilot: pilot})
 		return preflightMsg{req: req, from: from, plan: p, pf: pf, err: err}
 	}
 }
@@ -211,6 +333,7 @@ func (m planModel) Update(msg tea.Msg) (planModel, tea.Cmd) {
 				m.fields[m.cursor].value = m.input.Value()
 				m.editing, m.plan, m.pf = false, nil, nil
 				m.input.Blur()
+				m.remember()
 				return m, nil
 			case "esc":
 				m.editing = false
@@ -231,21 +354,25 @@ func (m planModel) Update(msg tea.Msg) (planModel, tea.Cmd) {
 			if key.Matches(msg, m.keys.Left) {
 				step = -1
 			}
-			switch m.cursor {
-			case fAction:
-				choices := actionChoices()
-				i := slices.Index(choices, m.fields[fAction].value)
-				m.fields[fAction].value = choices[(i+step+len(choices))%len(choices)]
-			case fAuto:
-				if m.fields[fAuto].value == "yes" {
-					m.fields[fAuto].value = "no"
-				} else {
-					m.fields[fAuto].value = "yes"
-				}
+			choices := toggles[m.cursor]
+			if m.cursor == fAction {
+				choices = actionChoices(m.devices)
+			}
+			if choices == nil {
+				return m, reportInfo("%s is typed: enter edits it.", m.fields[m.cursor].label)
+			}
+			i := slices.Index(choices, m.fields[m.cursor].value)
+			m.fields[m.cursor].value = choices[(i+step+len(choices))%len(choices)]
+			if m.cursor == fAction {
+				m.fields[fParams].help = paramsHelp(m.fields[fAction].value)
 			}
 			m.plan, m.pf = nil, nil
+			m.remember()
 		case key.Matches(msg, m.keys.Edit):
-			if m.cursor != fAction && m.cursor != fAuto {
+			if _, toggle := toggles[m.cursor]; toggle || m.cursor == fAction {
+				return m, reportInfo("%s is chosen with ←/→.", m.fields[m.cursor].label)
+			}
+			if m.cursor != fAction {
 				m.editing = true
 				m.input.SetValue(m.fields[m.cursor].value)
 				m.input.CursorEnd()
@@ -348,7 +475,16 @@ func (m planModel) View() string {
 		for _, why := range ops.SortedByCount(pf.Skipped) {
 			b.WriteString(fmt.Sprintf("    skipped %s: %s\n", formatCount(pf.Skipped[why]), why))
 		}
-		b.WriteString(fmt.Sprintf("  %s requests in stages %v · about %s at the ceiling\n", formatCount(pf.Requests), pf.StageSizes, pf.Estimate.Round(time.Second)))
+		if s := m.plan.Action.ParamsText(); s != "" {
+			b.WriteString("  parameters: " + ops.Clean(s) + "\n")
+		}
+		if m.plan.Action.Kind == mass.KindCommand && !m.plan.Knobs.AllowDuplicates {
+			b.WriteString(fmt.Sprintf("  devices already holding %s pending are skipped (%s)\n", m.plan.Action.CommandType, formatCount(pf.Duplicates)))
+		}
+		b.WriteString(fmt.Sprintf("  %s requests in stages %s · about %s at the ceiling\n", formatCount(pf.Requests), mass.StagesText(pf.StageSizes), pf.Estimate.Round(time.Second)))
+		if m.plan.Stages > 1 && len(pf.FirstStage) > 0 {
+			b.WriteString("  first stage (" + firstStageOrder(m.plan) + "): " + namesPreview(pf.FirstStage, 5) + "\n")
+		}
 		privs := "privileges: " + strings.Join(pf.Privileges, ", ")
 		if len(pf.Missing) > 0 {
 			b.WriteString("  " + st.App.Error.Render(privs+" — MISSING "+strings.Join(pf.Missing, ", ")) + "\n")
@@ -360,11 +496,11 @@ func (m planModel) View() string {
 	}
 	switch m.confirm {
 	case 1:
-		c := confirmation{title: fmt.Sprintf("Send %s to %s devices of %s?", m.plan.Action, formatCount(m.pf.Send), ops.Clean(m.label)),
-			lines: []string{fmt.Sprintf("%d requests, stages %v, at most %.1f requests a second.", m.pf.Requests, m.pf.StageSizes, m.plan.Knobs.Rate)}}
+		c := confirmation{title: fmt.Sprintf("Send %s to %s devices (%s)?", actionWithParams(m.plan.Action), formatCount(m.pf.Send), ops.Clean(m.label)),
+			lines: []string{fmt.Sprintf("%d requests, stages %s, at most %.1f requests a second.", m.pf.Requests, mass.StagesText(m.pf.StageSizes), m.plan.Knobs.Rate)}}
 		b.WriteString(c.View(st, m.c.width))
 	case 2, 3:
-		what := fmt.Sprintf("%s is destructive. Type the number of devices (%s) and enter:", m.plan.Action, formatCount(m.pf.Send))
+		what := fmt.Sprintf("%s is destructive (%s). Type the number of devices (%s) and enter:", actionWithParams(m.plan.Action), ops.Clean(m.label), formatCount(m.pf.Send))
 		if m.confirm == 3 {
 			what = fmt.Sprintf("Now type the profile name (%s) and enter:", ops.Clean(m.c.deps.Profile))
 		}
@@ -401,3 +537,35 @@ func (m planModel) ShortHelp() []key.Binding {
 }
 
 func (m planModel) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// actionWithParams names an action with its parameters.
+func actionWithParams(a mass.Action) string {
+	if s := a.ParamsText(); s != "" {
+		return a.String() + " (" + ops.Clean(s) + ")"
+	}
+	return a.String()
+}
+
+// firstStageOrder says how the first stage was chosen.
+func firstStageOrder(p *mass.Plan) string {
+	switch {
+	case p.Knobs.CanaryGroup != "":
+		return "members of " + ops.Clean(p.Knobs.CanaryGroup) + " first"
+	case p.Knobs.StageOrder == mass.OrderRandom:
+		return fmt.Sprintf("random, seed %d", p.Knobs.Seed)
+	}
+	return "in list order"
+}
+
+// namesPreview names up to n devices and counts the rest.
+func namesPreview(names []string, n int) string {
+	out := make([]string, 0, n+1)
+	for i, name := range names {
+		if i == n {
+			out = append(out, fmt.Sprintf("and %s more", formatCount(len(names)-n)))
+			break
+		}
+		out = append(out, ops.Clean(name))
+	}
+	return strings.Join(out, ", ")
+}

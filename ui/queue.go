@@ -35,6 +35,7 @@ func waitQueue(ch <-chan queueEvent) tea.Cmd {
 
 type queueKeyMap struct {
 	Focus, Open, FlushFailed, BlankPush key.Binding
+	FlushDevice                         key.Binding
 }
 
 func defaultQueueKeyMap() queueKeyMap {
@@ -43,6 +44,7 @@ func defaultQueueKeyMap() queueKeyMap {
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open device")),
 		FlushFailed: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "flush failed")),
 		BlankPush:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "blank push devices with pending")),
+		FlushDevice: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flush this device's pending")),
 	}
 }
 
@@ -194,7 +196,9 @@ func (m queueModel) Update(msg tea.Msg) (queueModel, tea.Cmd) {
 		if msg.err != nil {
 			return m, tea.Batch(reportError(msg.err), m.load())
 		}
-		return m, tea.Batch(reportInfo("Flushed %s failed commands. Recorded in the audit log.", formatCount(msg.count)), m.load())
+		return m, tea.Batch(reportInfo("Flushed %s. Recorded in the audit log.", plural(msg.count, "failed command")), m.load())
+	case deviceFlushedMsg:
+		return m.deviceFlushed(msg)
 	case blankPushDoneMsg:
 		if msg.err != nil {
 			return m, reportError(msg.err)
@@ -219,6 +223,8 @@ func (m queueModel) Update(msg tea.Msg) (queueModel, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, m.keys.FlushFailed):
 			return m.confirmFlushFailed()
+		case key.Matches(msg, m.keys.FlushDevice):
+			return m.confirmDeviceFlush()
 		case key.Matches(msg, m.keys.BlankPush):
 			return m.confirmBlankPush()
 		}
@@ -347,5 +353,5 @@ func (m queueModel) ShortHelp() []key.Binding {
 
 func (m queueModel) FullHelp() [][]key.Binding {
 	t := m.types.keys
-	return [][]key.Binding{m.ShortHelp(), {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
+	return [][]key.Binding{m.ShortHelp(), {m.c.gated(m.keys.FlushDevice, jamf.PrivFlushMDMCommands)}, {t.Up, t.Down, t.PageUp, t.PageDown, t.Top, t.Bottom}}
 }

@@ -36,6 +36,36 @@ const (
 	perDeviceCost = 0.02
 )
 
+// capacityModel is a server's capacity, in the modelled server's terms
+// (before -scale): work units a second, how many may arrive at once, and
+// the service time of an idle server (it grows up to four times as the
+// server fills: jamftest's LoadModel).
+type capacityModel struct {
+	name     string
+	capacity float64 // units a second
+	burst    float64 // units
+	latency  time.Duration
+	// fixedBurst keeps the burst as is under -scale: what may arrive at
+	// once does not change with the simulation's speed (a quarter second
+	// of capacity does).
+	fixedBurst bool
+}
+
+// models are the servers the paced runner must stay under without finding
+// their capacity by overload: jamftest's default (a quarter second of
+// burst), a smaller burst (a send and a half: two sends much closer than
+// the capacity allows are refused), a slower server with that small burst,
+// and a server whose latency grows with load well before it refuses (two
+// seconds of burst, a slow service time).
+func models() []capacityModel {
+	return []capacityModel{
+		{"default: 10 sends/s, burst 2.5 sends", capacityUnits, capacityUnits / 4, baseLatency, false},
+		{"small burst: 10 sends/s, burst 1.5 sends", capacityUnits, 3, baseLatency, true},
+		{"slower, small burst: 4 sends/s, burst 1.5 sends", 8, 3, baseLatency, true},
+		{"latency grows first: 10 sends/s, burst 20 sends, 120 ms", capacityUnits, 2 * capacityUnits, 120 * time.Millisecond, false},
+	}
+}
+
 type result struct {
 	name                    string
 	real                    time.Duration
@@ -48,7 +78,16 @@ func main() {
 	devices := flag.Int("devices", 20000, "fleet size")
 	scale := flag.Float64("scale", 4, "how much faster than the modelled server the simulation runs")
 	seqSample := flag.Int("sequential-sample", 1000, "devices the sequential run sends to (its time is extrapolated)")
+	capacity := flag.Bool("models", false, "run jamfops's default knobs against each capacity model instead of comparing strategies")
+	only := flag.Int("model", 0, "with -models, run only this model (1 to 4)")
 	flag.Parse()
+	if *capacity {
+		if err := runModels(*devices, *scale, *only); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*devices, *scale, *seqSample); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -56,9 +95,17 @@ func main() {
 }
 
 func newServer(n int, scale float64) (*jamftest.Server, []ops.Device, *jamf.Client, error) {
+	return newModelServer(n, scale, models()[0])
+}
+
+func newModelServer(n int, scale float64, m capacityModel) (*jamftest.Server, []ops.Device, *jamf.Client, error) {
+	burst := m.burst * scale
+	if m.fixedBurst {
+		burst = m.burst
+	}
 	srv, err := jamftest.NewServer(jamftest.Options{Computers: n, MobileDevices: -1, OfflineShare: 0.0001,
-		Load: jamftest.LoadModel{Capacity: capacityUnits * scale, Burst: capacityUnits * scale / 4, MaxConcurrent: maxConcurrent,
-			BaseLatency: time.Duration(float64(baseLatency) / scale), PerDeviceCost: perDeviceCost}})
+		Load: jamftest.LoadModel{Capacity: m.capacity * scale, Burst: burst, MaxConcurrent: maxConcurrent,
+			BaseLatency: time.Duration(float64(m.latency) / scale), PerDeviceCost: perDeviceCost}})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -231,6 +278,58 @@ func run(n int, scale float64, seqSample int) error {
 		virtual := time.Duration(float64(r.real) * scale)
 		fmt.Printf("%-64s %10s %10s %9d %8d %5d %9.2f %v\n", r.name, virtual.Round(100*time.Millisecond), r.real.Round(10*time.Millisecond),
 			r.requests, r.rejected, r.peak, float64(virtual)/float64(ideal), r.wrongCounted == 0)
+	}
+	return nil
+}
+
+// runModels runs jamfops with its default knobs against each capacity
+// model and checks the bar: at most 1 % of sends refused (503/429), at
+// most 1.2 times the ideal time, every device exactly once.
+func runModels(n int, scale float64, only int) error {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "jamfops-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	k := mass.DefaultKnobs()
+	k.Stages, k.SkipOfflineDays, k.StageWait, k.AllowDuplicates = nil, 0, 0, true
+	k.Rate *= scale
+	fmt.Printf("%d devices, jamfops default knobs (ceiling %.0f sends/s, %d at once), simulation %.0f× faster\n\n", n, mass.DefaultKnobs().Rate, k.Concurrency, scale)
+	fmt.Printf("%-56s %9s %9s %9s %7s %7s %8s %s\n", "capacity model", "ideal", "virtual", "requests", "503s", "503 %", "× ideal", "each device once")
+	failed := false
+	for i, m := range models() {
+		if only > 0 && i+1 != only {
+			continue
+		}
+		srv, devs, _, err := newModelServer(n, scale, m)
+		if err != nil {
+			return err
+		}
+		c, _ := jamf.NewClient(srv.URL, jamf.WithClientCredentials(jamftest.DemoClientID, jamftest.DemoClientSecret), jamf.WithConcurrency(maxConcurrent), jamf.WithRetries(0, 0))
+		r, err := measure(m.name, srv, devs, func() error { return runJamfops(ctx, c, devs, k, dir) })
+		srv.Close()
+		if err != nil {
+			// Still report the row: the run did not end well.
+			fmt.Printf("%-56s run ended with: %v\n", m.name, err)
+			failed = true
+		}
+		sendsPerSecond := m.capacity / (1 + batch*perDeviceCost)
+		ideal := time.Duration(float64(n) / batch / sendsPerSecond * float64(time.Second))
+		virtual := time.Duration(float64(r.real) * scale)
+		share := 100 * float64(r.rejected) / float64(max(1, r.requests))
+		once := r.wrongCounted == 0 && r.delivered == len(devs)
+		ok := share <= 1 && float64(virtual) <= 1.2*float64(ideal) && once
+		failed = failed || !ok
+		mark := "ok"
+		if !ok {
+			mark = "MISSED"
+		}
+		fmt.Printf("%-56s %9s %9s %9d %7d %6.1f%% %8.2f %-5v %s\n", m.name, ideal.Round(100*time.Millisecond), virtual.Round(100*time.Millisecond),
+			r.requests, r.rejected, share, float64(virtual)/float64(ideal), once, mark)
+	}
+	if failed {
+		return errors.New("a capacity model missed the bar (≤ 1 % refused, ≤ 1.2× ideal, each device once)")
 	}
 	return nil
 }

@@ -32,6 +32,9 @@ type CommandRecord struct {
 	CommandType  string
 	// Sender is the API client ID or username that sent it.
 	Sender string
+	// Fields are the command's parameters as the request carried them
+	// (commandData without commandType; nil when there were none).
+	Fields map[string]any
 }
 
 // FlushRecord is one flush of commands from one device.

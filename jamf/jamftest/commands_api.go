@@ -39,6 +39,10 @@ func (s *Server) handleSendCommand(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("commandType %q is not a known command type", kind), "commandData.commandType")
 		return
 	}
+	if msg, field := checkCommandBody(kind, body.CommandData); msg != "" {
+		writeAPIError(w, http.StatusBadRequest, "INVALID_FIELD", msg, field)
+		return
+	}
 	if len(body.ClientData) == 0 {
 		writeAPIError(w, http.StatusBadRequest, "INVALID_FIELD", "clientData must name at least one device", "clientData")
 		return
@@ -69,10 +73,25 @@ func (s *Server) handleSendCommand(w http.ResponseWriter, r *http.Request) {
 	out := make([]map[string]string, 0, len(devs))
 	for _, d := range devs {
 		c := s.queue.enqueue(d, kind, t.identity, now)
-		s.log.command(CommandRecord{At: now, UUID: c.uuid, ManagementID: d.mgmtID, CommandType: kind, Sender: t.identity})
+		s.log.command(CommandRecord{At: now, UUID: c.uuid, ManagementID: d.mgmtID, CommandType: kind, Sender: t.identity, Fields: commandFields(body.CommandData)})
 		out = append(out, map[string]string{"id": c.uuid, "href": s.URL + "/api/v2/mdm/commands?filter=uuid==" + c.uuid})
 	}
 	writeJSON(w, http.StatusCreated, out)
+}
+
+// commandFields copies a commandData object without its commandType: the
+// parameters the admin log records.
+func commandFields(data map[string]any) map[string]any {
+	if len(data) <= 1 {
+		return nil
+	}
+	out := make(map[string]any, len(data)-1)
+	for k, v := range data {
+		if k != "commandType" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // handleBlankPush is POST /api/v2/mdm/blank-push.

@@ -30,6 +30,8 @@ type device struct {
 	fileVault  string
 	managed    bool
 	supervised bool
+	// shared marks a Shared iPad (the cart iPads: several students each).
+	shared bool
 
 	username, realname, email, position, department, building string
 	// assetTag is the organisation's inventory label; some devices have none.
@@ -232,6 +234,7 @@ func newFleet(seed uint64, computers, mobiles int, now time.Time, offlineShare f
 		case "IPAD":
 			if g.chance(0.3) {
 				d.name = fmt.Sprintf("Cart-%d iPad %02d", 1+i%12, 1+i%30)
+				d.shared = true
 				d.username, d.realname, d.email = "", "", ""
 			} else {
 				d.name = fmt.Sprintf("%s's iPad", strings.SplitN(d.realname, " ", 2)[0])

@@ -44,6 +44,8 @@ func (s *Server) mobileField(d *device, field string, now time.Time) (string, bo
 		return boolString(d.managed), true
 	case "supervised":
 		return boolString(d.supervised), true
+	case "sharedIpad":
+		return boolString(d.shared), true
 	case "lastContactDate":
 		return jamfTime(d.lastContact(now, s.fleet.epoch)), true
 	case "lastInventoryUpdateDate":
@@ -70,6 +72,7 @@ type apiMobileListItem struct {
 	Building                string `json:"building"`
 	Managed                 bool   `json:"managed"`
 	Supervised              bool   `json:"supervised"`
+	SharedIpad              bool   `json:"sharedIpad"`
 	LastContactDate         string `json:"lastContactDate"`
 	LastInventoryUpdateDate string `json:"lastInventoryUpdateDate"`
 	LastEnrolledDate        string `json:"lastEnrolledDate"`
@@ -79,7 +82,7 @@ func (s *Server) mobileListItem(d *device, now time.Time) apiMobileListItem {
 	return apiMobileListItem{MobileDeviceID: strconv.Itoa(d.id), UDID: d.udid, ManagementID: d.mgmtID, DisplayName: d.name,
 		SerialNumber: d.serial, Model: d.model, ModelIdentifier: d.modelID, OSVersion: d.osVer, OSBuild: d.osBuild,
 		Username: d.username, FullName: d.realname, EmailAddress: d.email, Department: d.department, Building: d.building,
-		Managed: d.managed, Supervised: d.supervised, LastContactDate: jamfTime(d.lastContact(now, s.fleet.epoch)),
+		Managed: d.managed, Supervised: d.supervised, SharedIpad: d.shared, LastContactDate: jamfTime(d.lastContact(now, s.fleet.epoch)),
 		LastInventoryUpdateDate: jamfTime(d.lastCheckIn(now, s.fleet.epoch)), LastEnrolledDate: jamfTime(d.enrolled)}
 }
 
@@ -94,6 +97,7 @@ type apiMobileGeneral struct {
 	OSBuild                 string `json:"osBuild"`
 	Managed                 bool   `json:"managed"`
 	Supervised              bool   `json:"supervised"`
+	SharedIpad              *bool  `json:"sharedIpad,omitempty"` // iOS general only
 	ManagementID            string `json:"managementId"`
 	LastEnrolledDate        string `json:"lastEnrolledDate"`
 }
@@ -162,7 +166,7 @@ func (s *Server) handleMobileDevicesDetail(w http.ResponseWriter, r *http.Reques
 		if sections["GENERAL"] {
 			rec.General = &apiMobileGeneral{UDID: d.udid, AssetTag: d.assetTag, DisplayName: d.name, SiteID: "-1",
 				LastInventoryUpdateDate: jamfTime(d.lastCheckIn(now, s.fleet.epoch)), LastContactDate: jamfTime(d.lastContact(now, s.fleet.epoch)),
-				OSVersion: d.osVer, OSBuild: d.osBuild, Managed: d.managed, Supervised: d.supervised, ManagementID: d.mgmtID,
+				OSVersion: d.osVer, OSBuild: d.osBuild, Managed: d.managed, Supervised: d.supervised, SharedIpad: iosShared(d), ManagementID: d.mgmtID,
 				LastEnrolledDate: jamfTime(d.enrolled)}
 		}
 		if sections["HARDWARE"] {
@@ -175,4 +179,13 @@ func (s *Server) handleMobileDevicesDetail(w http.ResponseWriter, r *http.Reques
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"totalCount": total, "results": results})
+}
+
+// iosShared is general.sharedIpad of an iOS device's detail (tvOS
+// records have no such field).
+func iosShared(d *device) *bool {
+	if d.devType == "tvOS" {
+		return nil
+	}
+	return &d.shared
 }

@@ -18,7 +18,25 @@ type Request struct {
 	Knobs   Knobs
 	Devices []ops.Device
 	Now     time.Time
+	// Pilot lists the inventory IDs of the canary group's members
+	// (Knobs.CanaryGroup): they fill the first stages before anyone else.
+	Pilot []string
+	// Parent is the job a follow-up job retries.
+	Parent string
 }
+
+// ErrUsage marks a request that can never be sent as asked (a command
+// that fits none of the devices, parameters the catalogue refuses): the
+// CLI reports it as a usage error.
+var ErrUsage = errors.New("not sendable as asked")
+
+// usageError is an ErrUsage with its own message.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string        { return e.msg }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 // Build resolves and freezes the target list, applying the skip rules, and
 // returns the plan with its preflight numbers. Nothing is sent; the only
@@ -33,6 +51,12 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 	}
 	if req.Now.IsZero() {
 		req.Now = time.Now()
+	}
+	if err := checkFields(req.Action, req.Devices); err != nil {
+		return nil, nil, usagef("%v", err)
+	}
+	if req.Knobs.StageOrder == OrderRandom && req.Knobs.Seed == 0 {
+		req.Knobs.Seed = newSeed()
 	}
 	platform := req.Devices[0].Kind
 	seen := map[string]bool{}
@@ -56,7 +80,24 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 			pending[b.Device.ID] = b.Pending
 		}
 	}
-	p := &Plan{ID: NewID(req.Now), Created: req.Now.UTC(), Server: req.Server, Label: req.Label, Action: req.Action, Knobs: req.Knobs, Platform: string(platform)}
+	misfits := 0
+	for _, d := range devices {
+		if misfit(req.Action, d) != "" {
+			misfits++
+		}
+	}
+	if misfits == len(devices) {
+		return nil, nil, usagef("%s fits none of the %d devices: %s", req.Action, len(devices), misfit(req.Action, devices[0]))
+	}
+	dup := map[string]bool{}
+	if req.Action.Kind == KindCommand && !req.Knobs.AllowDuplicates {
+		var err error
+		if dup, err = duplicates(ctx, c, req.Action.CommandType, devices); err != nil {
+			return nil, nil, fmt.Errorf("reading pending commands to skip duplicates: %w", err)
+		}
+	}
+	p := &Plan{ID: NewID(req.Now), Created: req.Now.UTC(), Server: req.Server, Label: req.Label, Action: req.Action, Knobs: req.Knobs,
+		Platform: string(platform), Parent: req.Parent}
 	pf := &Preflight{Total: len(devices), Skipped: map[string]int{}}
 	for _, d := range devices {
 		t := Target{Device: d}
@@ -70,12 +111,17 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 			pf.Online++
 		}
 		switch {
+		case misfit(req.Action, d) != "":
+			t.Skip = misfit(req.Action, d)
 		case d.ManagementID == "":
 			t.Skip = "no management ID (not MDM-managed)"
 		case req.Knobs.SkipOfflineDays > 0 && (d.LastCheckIn == nil || offlineFor > time.Duration(req.Knobs.SkipOfflineDays)*24*time.Hour):
 			t.Skip = fmt.Sprintf("offline for more than %d days", req.Knobs.SkipOfflineDays)
 		case req.Knobs.SkipPendingAtLeast > 0 && pending[d.ID] >= req.Knobs.SkipPendingAtLeast:
 			t.Skip = fmt.Sprintf("already %d or more pending commands", req.Knobs.SkipPendingAtLeast)
+		case dup[d.ID]:
+			t.Skip = DuplicateReason(req.Action.CommandType)
+			pf.Duplicates++
 		}
 		if t.Skip != "" {
 			pf.Skipped[t.Skip]++
@@ -84,11 +130,21 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 		}
 		p.Targets = append(p.Targets, t)
 	}
-	p.Stages = assignStages(p.Targets, req.Knobs.Stages)
+	pilot := map[string]bool{}
+	for _, id := range req.Pilot {
+		pilot[id] = true
+	}
+	var order []int
+	p.Stages, order = assignStages(p.Targets, req.Knobs, pilot)
 	pf.StageSizes = make([]int, p.Stages)
 	for _, t := range p.Targets {
 		if t.Skip == "" {
 			pf.StageSizes[t.Stage]++
+		}
+	}
+	for _, i := range order {
+		if p.Targets[i].Stage == 0 {
+			pf.FirstStage = append(pf.FirstStage, p.Targets[i].Device.Name)
 		}
 	}
 	for _, n := range pf.StageSizes {
@@ -104,7 +160,9 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 		p.Privilege = []string{jamf.PrivFlushMDMCommands}
 	}
 	if req.Action.Kind == KindCommand {
-		if priv := jamf.CommandPrivilege(platform, req.Action.CommandType); priv != "" {
+		if spec, ok := LookupCommand(req.Action.CommandType); ok && spec.Privilege(DevicePlatform(devices[0])) != "" {
+			p.Privilege = append(p.Privilege, spec.Privilege(DevicePlatform(devices[0])))
+		} else if priv := jamf.CommandPrivilege(platform, req.Action.CommandType); priv != "" {
 			p.Privilege = append(p.Privilege, priv)
 		}
 	}

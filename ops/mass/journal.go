@@ -45,6 +45,9 @@ type record struct {
 	// Server is the server's time when an intent was written (from its
 	// Date header), so that verification never depends on the local clock.
 	Server time.Time `json:"srv,omitzero"`
+	// Req are, per target in IDs order, what the server answered for it
+	// (a command's UUID, a JSC request ID; "" when unknown).
+	Req []string `json:"req,omitempty"`
 }
 
 // Journal is a job's file: the frozen plan on the first line, then one
@@ -165,6 +168,12 @@ type State struct {
 	// Anchor is, per target, the server's time when its last intent was
 	// written (zero when the journal did not record it).
 	Anchor []time.Time
+	// Batches, Times and RequestIDs are, per target, the batch that last
+	// carried it, when its outcome was recorded and what the server
+	// answered for it (for exports).
+	Batches    []int
+	Times      []time.Time
+	RequestIDs []string
 }
 
 // Unverified counts targets whose fate could not be established.
@@ -216,7 +225,8 @@ func ReadJournal(path string) (*Plan, *State, error) {
 
 func newState(p *Plan) *State {
 	st := &State{Targets: make([]string, len(p.Targets)), Reasons: make([]string, len(p.Targets)), Held: -1, Passed: map[int]bool{},
-		Anchor: make([]time.Time, len(p.Targets))}
+		Anchor: make([]time.Time, len(p.Targets)), Batches: make([]int, len(p.Targets)), Times: make([]time.Time, len(p.Targets)),
+		RequestIDs: make([]string, len(p.Targets))}
 	for i, t := range p.Targets {
 		if t.Skip != "" {
 			st.Targets[i], st.Reasons[i] = StateSkipped, t.Skip
@@ -244,6 +254,15 @@ func (st *State) apply(r record) {
 			st.Targets[i] = r.Outcomes[k]
 			if k < len(r.Reasons) {
 				st.Reasons[i] = r.Reasons[k]
+			}
+			if len(st.Times) == len(st.Targets) {
+				st.Times[i] = r.At
+				if r.Batch != 0 {
+					st.Batches[i] = r.Batch
+				}
+				if k < len(r.Req) && r.Req[k] != "" {
+					st.RequestIDs[i] = r.Req[k]
+				}
 			}
 		}
 	case "hold":

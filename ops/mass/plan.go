@@ -60,20 +60,24 @@ func (a Action) String() string {
 // confirmed sends) until the job is discarded.
 func (a Action) Verifiable() bool { return a.Kind == KindCommand || a.Kind == KindRisk }
 
-// BulkCommands are the command types that make sense in bulk.
+// BulkCommands are the command types jamfops sends in bulk: the
+// catalogue's, in its order.
 func BulkCommands() []string {
-	return []string{"RESTART_DEVICE", "SHUT_DOWN_DEVICE", "DEVICE_LOCK", "ERASE_DEVICE", "SETTINGS", "CLEAR_PASSCODE",
-		"ENABLE_LOST_MODE", "DISABLE_LOST_MODE", "DECLARATIVE_MANAGEMENT", "DEVICE_INFORMATION", "SECURITY_INFO",
-		"PROFILE_LIST", "INSTALLED_APPLICATION_LIST", "CERTIFICATE_LIST", "LOG_OUT_USER"}
+	cat := Catalogue()
+	out := make([]string, len(cat))
+	for i, c := range cat {
+		out[i] = c.Type
+	}
+	return out
 }
 
 // Destructive reports whether an action needs the count typed to confirm.
 func (a Action) Destructive() bool {
-	switch a.CommandType {
-	case "ERASE_DEVICE", "DEVICE_LOCK", "ENABLE_LOST_MODE", "SHUT_DOWN_DEVICE", "CLEAR_PASSCODE", "LOG_OUT_USER":
-		return true
+	if a.Kind != KindCommand {
+		return false
 	}
-	return false
+	spec, ok := LookupCommand(a.CommandType)
+	return !ok || spec.Destructive
 }
 
 // ParseAction reads "blank-push", "flush-pending", "flush-failed",
@@ -140,6 +144,16 @@ type Knobs struct {
 	// stage has an answer (acknowledged or failed); StageWait is then the
 	// longest it waits.
 	StageUntilResolved bool `json:"stageUntilResolved,omitempty"`
+	// StageOrder is how the targets fill the stages: OrderGiven or
+	// OrderRandom (shuffled with Seed, kept in the plan so that a resume
+	// and a rebuild keep the same canary).
+	StageOrder string `json:"stageOrder,omitempty"`
+	Seed       int64  `json:"seed,omitempty"`
+	// CanaryGroup names the pilot group whose members go first ("" none).
+	CanaryGroup string `json:"canaryGroup,omitempty"`
+	// AllowDuplicates sends to devices that already hold the same command
+	// pending; by default they are skipped.
+	AllowDuplicates bool `json:"allowDuplicates,omitempty"`
 }
 
 // DefaultKnobs are the safe defaults: 50 devices a request, a ceiling of
@@ -348,6 +362,8 @@ type Plan struct {
 	Platform  string    `json:"platform"`
 	Stages    int       `json:"stages"`
 	Privilege []string  `json:"privileges"`
+	// Parent is the job this one follows up (mass retry), "" for none.
+	Parent string `json:"parent,omitempty"`
 }
 
 // NewID returns a job ID: a timestamp and random suffix.
@@ -367,18 +383,30 @@ type Preflight struct {
 	Privileges                   []string
 	Missing                      []string
 	StageSizes                   []int
+	// FirstStage names the devices of the first stage (the canary), in
+	// sending order.
+	FirstStage []string
+	// Duplicates counts devices skipped because they already hold the
+	// command pending.
+	Duplicates int
 }
 
-// assignStages spreads the devices to send to over the stages, in order.
-func assignStages(targets []Target, stages []Stage) int {
+// assignStages spreads the devices to send to over the stages in the
+// knobs' order (pilot members first, then given or seeded random), and
+// drops stages that would add nobody: two devices in 1%,10%,100% make two
+// stages of one, not [1 1 0]. It returns the number of stages and the
+// sending order.
+func assignStages(targets []Target, k Knobs, pilot map[string]bool) (int, []int) {
 	var send []int
 	for i, t := range targets {
 		if t.Skip == "" {
 			send = append(send, i)
 		}
 	}
+	send = stageOrder(send, targets, k, pilot)
+	stages := k.Stages
 	if len(stages) == 0 {
-		return 1
+		return 1, send
 	}
 	done := 0
 	for s, st := range stages {
@@ -398,5 +426,20 @@ func assignStages(targets []Target, stages []Stage) int {
 		}
 		done += n
 	}
-	return len(stages)
+	// Renumber to leave out empty stages (keeping at least one).
+	used := map[int]bool{}
+	for _, i := range send {
+		used[targets[i].Stage] = true
+	}
+	renum, n := map[int]int{}, 0
+	for s := range stages {
+		if used[s] {
+			renum[s] = n
+			n++
+		}
+	}
+	for _, i := range send {
+		targets[i].Stage = renum[targets[i].Stage]
+	}
+	return max(1, n), send
 }

@@ -75,12 +75,12 @@ type Runner struct {
 	wake      chan struct{}
 	limiter   *rate.Limiter
 	ceiling   float64
-	baseline  time.Duration
-	samples   int
+	pace      pacer
 	backlog   int
 	notUntil  time.Time // the server asked for a pause (Retry-After), capped
 	holdNote  string
 	holdUntil time.Time
+	lastSend  time.Time     // when the last batch was dispatched
 	srvOffset time.Duration // the server's clock minus Now
 	srvKnown  bool
 }
@@ -184,7 +184,10 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 		st.Anchor = make([]time.Time, len(st.Targets))
 	}
 	if p.Action.Kind == KindCommand && r.Client != nil {
-		// Learn the server's clock before the first intent.
+		// Learn the server's clock before the first intent. The read is
+		// paced like a send: on a server with little burst, a send right
+		// behind it (and the token request) would be refused.
+		r.limiter.Reserve()
 		_, resp, err := r.Client.Auth.Version(ctx)
 		r.observeResult(resp, err)
 	}
@@ -210,13 +213,15 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 	return st, x.finish(ctx)
 }
 
-func (x *run) result(batch int, idx []int, outcomes, reasons []string) error {
-	x.mu.Lock()
-	for k, i := range idx {
-		x.st.Targets[i], x.st.Reasons[i] = outcomes[k], reasons[k]
+func (x *run) result(batch int, idx []int, outcomes, reasons []string, req ...[]string) error {
+	rec := record{T: "result", At: time.Now().UTC(), Batch: batch, IDs: idx, Outcomes: outcomes, Reasons: reasons}
+	if len(req) > 0 {
+		rec.Req = req[0]
 	}
+	x.mu.Lock()
+	x.st.apply(rec)
 	x.mu.Unlock()
-	return x.r.Journal.write(record{T: "result", Batch: batch, IDs: idx, Outcomes: outcomes, Reasons: reasons})
+	return x.r.Journal.write(rec)
 }
 
 // pendingOf lists the stage's targets still to send.
@@ -255,6 +260,10 @@ func (x *run) runStage(ctx context.Context, stage int) error {
 				return nil
 			}
 			if err := x.r.limiter.Wait(ctx); err != nil {
+				wg.Wait()
+				return nil
+			}
+			if err := x.space(ctx); err != nil {
 				wg.Wait()
 				return nil
 			}
@@ -401,6 +410,7 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	defer cancel()
 	began := time.Now()
 	var errUUIDs []string
+	var refs []jamf.HrefResponse
 	var resp *jamf.Response
 	var err error
 	switch x.p.Action.Kind {
@@ -417,7 +427,7 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 		}
 		_, err = x.r.Client.MDM.Flush(rctx, target, inv, x.p.Action.FlushStatus)
 	default:
-		_, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
+		refs, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
 	}
 	x.r.observeResult(resp, err)
 	var rlWait *jamf.RateLimitError
@@ -453,11 +463,18 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 			outcomes[k], reasons[k] = StateFailed, err.Error()
 		}
 	}
-	if err := x.result(seq, idx, outcomes, reasons); err != nil {
+	var req []string
+	if err == nil && len(refs) == len(idx) {
+		req = make([]string, len(idx))
+		for k, ref := range refs {
+			req[k] = ref.ID
+		}
+	}
+	if err := x.result(seq, idx, outcomes, reasons, req); err != nil {
 		return err
 	}
 	x.checkFailureRate()
-	return x.audit(idx, outcomes, reasons)
+	return x.audit(idx, outcomes, reasons, req)
 }
 
 // shortErr names an error's HTTP status when it has one.
@@ -473,36 +490,6 @@ func shortErr(err error) string {
 	return "error"
 }
 
-// adapt slows down multiplicatively on load signals (halving on 429/503,
-// easing off by a fifth when latency passes three times its running
-// baseline) and recovers additively, never above the ceiling.
-func (x *run) adapt(latency time.Duration, err error) {
-	r := x.r
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	refused := refused(err)
-	slow := false
-	if !refused && err == nil {
-		slow = r.samples >= 3 && latency > 3*r.baseline
-		if r.samples == 0 {
-			r.baseline = latency
-		} else {
-			r.baseline = time.Duration(0.8*float64(r.baseline) + 0.2*float64(latency))
-		}
-		r.samples++
-	}
-	cur := float64(r.limiter.Limit())
-	switch {
-	case refused:
-		cur = max(0.1, cur/2) // the server said no: halve
-	case slow:
-		cur = max(0.1, cur*0.8) // answers are slowing: ease off
-	case err == nil:
-		cur = min(r.ceiling, cur+r.ceiling/10)
-	}
-	r.limiter.SetLimit(rate.Limit(cur))
-}
-
 // checkFailureRate stops the job when too many sends failed.
 func (x *run) checkFailureRate() {
 	x.mu.Lock()
@@ -514,7 +501,7 @@ func (x *run) checkFailureRate() {
 	}
 }
 
-func (x *run) audit(idx []int, outcomes, reasons []string) error {
+func (x *run) audit(idx []int, outcomes, reasons, req []string) error {
 	if x.r.Audit == nil {
 		return nil
 	}
@@ -535,18 +522,38 @@ func (x *run) audit(idx []int, outcomes, reasons []string) error {
 		}
 		targets[k] = ops.AuditTargetOf(d, o, reasons[k])
 	}
-	params := map[string]any{"jobId": x.p.ID}
-	if a := x.p.Action; a.CommandType != "" {
-		params["commandType"] = a.CommandType
-	}
-	if a := x.p.Action; len(a.Fields) > 0 {
-		params["fields"] = ops.RedactFields(a.Fields)
-	}
-	if a := x.p.Action; a.FlushStatus != "" {
-		params["flushStatus"] = string(a.FlushStatus)
-	}
 	return x.r.Audit.Append(ops.AuditEntry{Server: x.p.Server, Credential: x.r.Client.Credential(),
-		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Params: params, Targets: targets})
+		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Params: auditParams(x.p), Targets: targets, RequestIDs: nonEmpty(req)})
+}
+
+// auditParams are what the audit records of a job's action: the job, the
+// command and its parameters as sent (secrets such as an unlock PIN
+// redacted), the flush status, and the job it follows up.
+func auditParams(p *Plan) map[string]any {
+	out := map[string]any{"jobId": p.ID}
+	if p.Action.CommandType != "" {
+		out["commandType"] = p.Action.CommandType
+	}
+	if len(p.Action.Fields) > 0 {
+		out["fields"] = ops.RedactFields(p.Action.Fields)
+	}
+	if p.Action.FlushStatus != "" {
+		out["flushStatus"] = string(p.Action.FlushStatus)
+	}
+	if p.Parent != "" {
+		out["retryOf"] = p.Parent
+	}
+	return out
+}
+
+func nonEmpty(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // finish marks what was never sent and records how the job ended. A job

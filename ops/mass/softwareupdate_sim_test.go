@@ -220,7 +220,7 @@ func TestStagedRolloutCreatesOnePlanPerEligibleDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	targets := make([]Target, len(eligible))
-	assignStages(targets, stages)
+	assignStages(targets, Knobs{Stages: stages}, nil)
 	byStage := make([][]jamf.PlanDevice, len(stages))
 	for i, tg := range targets {
 		byStage[tg.Stage] = append(byStage[tg.Stage], eligible[i])

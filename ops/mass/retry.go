@@ -1,0 +1,134 @@
+package mass
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/ops"
+)
+
+// FollowUpOptions choose whom a follow-up job targets. Neither set means
+// both.
+type FollowUpOptions struct {
+	// Failed: devices whose send failed or whose command ended in error.
+	Failed bool
+	// Unanswered: devices whose command never got an answer (still
+	// pending, or gone from the queue unanswered) and devices a cancelled
+	// job never reached.
+	Unanswered bool
+}
+
+// FollowUp is who a follow-up of a finished job targets, and why.
+type FollowUp struct {
+	Devices []ops.Device
+	// Why says, per device ID, "failed: …" or "unanswered: …".
+	Why                map[string]string
+	Failed, Unanswered int
+}
+
+// FindFollowUp reads the devices' command lists and picks the targets of
+// a job whose command failed or is still unanswered. Only command jobs can
+// be followed up: a blank push or a flush leaves nothing to check.
+func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o FollowUpOptions) (*FollowUp, error) {
+	if p.Action.Kind != KindCommand {
+		return nil, fmt.Errorf("job %s sent %s: only command jobs can be followed up (a %s leaves no answer to check)", p.ID, p.Action, p.Action)
+	}
+	if st.Ended == "" {
+		return nil, fmt.Errorf("job %s has not ended: resume it (jamfops mass resume %s) before following it up", p.ID, p.ID)
+	}
+	if !o.Failed && !o.Unanswered {
+		o.Failed, o.Unanswered = true, true
+	}
+	var ids []string
+	for i, t := range p.Targets {
+		if s := st.Targets[i]; s == StateSent || s == StateUnverified {
+			ids = append(ids, t.Device.ManagementID)
+		}
+	}
+	latest := map[string]jamf.Command{}
+	if len(ids) > 0 {
+		cmds, _, err := c.MDM.CommandsForDevices(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("reading the devices' commands: %w", err)
+		}
+		for _, cmd := range cmds {
+			if cmd.CommandType != p.Action.CommandType {
+				continue
+			}
+			if prev, ok := latest[cmd.Client.ManagementID]; !ok || cmd.DateSent.After(prev.DateSent.Time) {
+				latest[cmd.Client.ManagementID] = cmd
+			}
+		}
+	}
+	out := &FollowUp{Why: map[string]string{}}
+	for i, t := range p.Targets {
+		var why string
+		failed := false
+		switch st.Targets[i] {
+		case StateFailed:
+			why, failed = "failed: "+st.Reasons[i], true
+		case StateCancelled:
+			why = "unanswered: never sent (" + st.Reasons[i] + ")"
+		case StateSent, StateUnverified:
+			// The job's own command: sent after its intent, by the
+			// server's clock (the local one may be off).
+			since := p.Created
+			if i < len(st.Anchor) && !st.Anchor[i].IsZero() {
+				since = st.Anchor[i]
+			}
+			cmd, found := latest[t.Device.ManagementID]
+			found = found && !cmd.DateSent.Before(since.Add(-time.Minute))
+			switch {
+			case !found:
+				why = "unanswered: the command is no longer in the device's queue"
+			case cmd.CommandState == jamf.StateAcknowledged:
+				continue
+			case cmd.CommandState == jamf.StateError || cmd.CommandState == jamf.StateCommandFormatError:
+				why, failed = "failed: the device answered with an error", true
+			default:
+				why = "unanswered: still " + strings.ToLower(strings.ReplaceAll(string(cmd.CommandState), "_", " "))
+			}
+		default:
+			continue
+		}
+		if (failed && !o.Failed) || (!failed && !o.Unanswered) {
+			continue
+		}
+		if failed {
+			out.Failed++
+		} else {
+			out.Unanswered++
+		}
+		out.Devices = append(out.Devices, t.Device)
+		out.Why[t.Device.ID] = why
+	}
+	return out, nil
+}
+
+// ErrNothingToFollowUp is returned when no device of a job needs a
+// follow-up.
+var ErrNothingToFollowUp = errors.New("no device failed or is unanswered")
+
+// FollowUpRequest builds the request of a follow-up job: the first job's
+// action, knobs (with the duplicate skip on, so that devices that still
+// hold the command pending are skipped) and server, linked to it.
+func FollowUpRequest(p *Plan, f *FollowUp, o FollowUpOptions, now time.Time) (Request, error) {
+	if len(f.Devices) == 0 {
+		return Request{}, fmt.Errorf("job %s: %w", p.ID, ErrNothingToFollowUp)
+	}
+	k := p.Knobs
+	k.AllowDuplicates, k.CanaryGroup = false, ""
+	which := "failed or unanswered"
+	switch {
+	case o.Failed && !o.Unanswered:
+		which = "failed"
+	case o.Unanswered && !o.Failed:
+		which = "unanswered"
+	}
+	return Request{Server: p.Server, Label: fmt.Sprintf("%s devices of job %s (%s)", which, p.ID, p.Label), Action: p.Action, Knobs: k,
+		Devices: f.Devices, Now: now, Parent: p.ID}, nil
+}

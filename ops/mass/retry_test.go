@@ -1,0 +1,119 @@
+package mass
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jamfops/jamfops/jamf"
+)
+
+// TestFollowUpTargetsFailedAndUnansweredButNobodyPending runs RESTART_DEVICE
+// on mobile devices (unsupervised ones answer with an error, offline ones
+// never answer), flushes the pending command of a few offline devices, and
+// checks that the follow-up sends to exactly the failed devices and the
+// unanswered ones whose command is gone, skipping those still holding it.
+func TestFollowUpTargetsFailedAndUnansweredButNobodyPending(t *testing.T) {
+	t.Parallel()
+	e, devs := newMobileEnv(t, 120)
+	k := fast()
+	_, _, events, done := e.startAction(t, devs, Action{Kind: KindCommand, CommandType: "RESTART_DEVICE"}, k)
+	waitDone(t, events, done)
+	e.clock.Advance(2 * time.Hour) // online devices check in and answer
+	ctx := context.Background()
+	jobs, err := ListJobs(e.dir)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("jobs %v %v", jobs, err)
+	}
+	p, st := jobs[0].Plan, jobs[0].State
+	state := func() map[string]jamf.CommandState {
+		out := map[string]jamf.CommandState{}
+		for _, d := range devs {
+			cmds, _, err := e.c.MDM.CommandsForDevices(ctx, []string{d.ManagementID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cmds {
+				if c.CommandType == "RESTART_DEVICE" {
+					out[d.ID] = c.CommandState
+				}
+			}
+		}
+		return out
+	}
+	before := state()
+	var pendingIDs []string
+	for _, d := range devs {
+		if s := before[d.ID]; s == jamf.StatePending || s == jamf.StateNotNow {
+			pendingIDs = append(pendingIDs, d.ID)
+		}
+	}
+	if len(pendingIDs) < 4 {
+		t.Fatalf("only %d devices still pending", len(pendingIDs))
+	}
+	if _, err := e.c.MDM.Flush(ctx, jamf.FlushMobileDevices, pendingIDs[:3], jamf.FlushPending); err != nil {
+		t.Fatal(err)
+	}
+	after := state()
+	var wantFailed, wantGone, stillPending []string
+	for _, d := range devs {
+		switch s, ok := after[d.ID]; {
+		case !ok:
+			wantGone = append(wantGone, d.ID)
+		case s == jamf.StateError:
+			wantFailed = append(wantFailed, d.ID)
+		case s == jamf.StatePending || s == jamf.StateNotNow:
+			stillPending = append(stillPending, d.ID)
+		}
+	}
+	if len(wantFailed) == 0 || len(wantGone) != 3 {
+		t.Fatalf("failed %v, gone %v", wantFailed, wantGone)
+	}
+	sendsOf := func(o FollowUpOptions) (send, skippedDup []string, parent string) {
+		f, err := FindFollowUp(ctx, e.c, p, st, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := FollowUpRequest(p, f, o, t0.Add(3*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p2, _, err := Build(ctx, e.c, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range p2.Targets {
+			switch tg.Skip {
+			case "":
+				send = append(send, tg.Device.ID)
+			case DuplicateReason("RESTART_DEVICE"):
+				skippedDup = append(skippedDup, tg.Device.ID)
+			}
+		}
+		slices.Sort(send)
+		slices.Sort(skippedDup)
+		return send, skippedDup, p2.Parent
+	}
+	sorted := func(a ...[]string) []string {
+		var out []string
+		for _, l := range a {
+			out = append(out, l...)
+		}
+		slices.Sort(out)
+		return out
+	}
+	send, dup, parent := sendsOf(FollowUpOptions{})
+	if !slices.Equal(send, sorted(wantFailed, wantGone)) || parent != p.ID {
+		t.Fatalf("follow-up sends to %v, want failed %v and gone %v (parent %q)", send, wantFailed, wantGone, parent)
+	}
+	if !slices.Equal(dup, sorted(stillPending)) {
+		t.Fatalf("skipped as pending %v, want %v", dup, stillPending)
+	}
+	if send, _, _ := sendsOf(FollowUpOptions{Failed: true}); !slices.Equal(send, sorted(wantFailed)) {
+		t.Fatalf("--failed sends to %v, want %v", send, wantFailed)
+	}
+	if send, _, _ := sendsOf(FollowUpOptions{Unanswered: true}); !slices.Equal(send, sorted(wantGone)) {
+		t.Fatalf("--unanswered sends to %v, want %v", send, wantGone)
+	}
+}

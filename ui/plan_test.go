@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jamfops/jamfops/jamf/jamftest"
+)
+
+// TestPlanFormFitsTheSelectionAndRemembersItsKnobs: for Macs the form
+// offers no Lost Mode or Shared iPad log-out; parameters reach the
+// preflight and the confirmation; the knobs are kept for the next plan.
+func TestPlanFormFitsTheSelectionAndRemembersItsKnobs(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{}, "", "")
+	m := planFor(t, f)
+	var offered []string
+	for range 30 {
+		v := topOf(m).(planModel).fields[fAction].value
+		if slices.Contains(offered, v) {
+			break
+		}
+		offered = append(offered, v)
+		m = press(t, m, "l")
+	}
+	if slices.Contains(offered, "ENABLE_LOST_MODE") || slices.Contains(offered, "LOG_OUT_USER") || !slices.Contains(offered, "DEVICE_LOCK") {
+		t.Fatalf("offered for Macs: %v", offered)
+	}
+	for topOf(m).(planModel).fields[fAction].value != "DEVICE_LOCK" {
+		m = press(t, m, "l")
+	}
+	m = setField(t, m, fParams, "message=Call IT; phone=555 0100")
+	m = setField(t, m, fBatch, "25")
+	m = setField(t, m, fSkipOffline, "0")
+	m = press(t, m, "P")
+	view := screenText(m, f.srv)
+	if !strings.Contains(view, `parameters: message "Call IT", phone "555 0100"`) || !strings.Contains(view, "stages 3 → 27 → 270") {
+		t.Fatalf("preflight:\n%s", view)
+	}
+	m = press(t, m, "S")
+	if view := screenText(m, f.srv); !strings.Contains(view, `DEVICE_LOCK (message "Call IT", phone "555 0100") is destructive (group All Managed Clients)`) {
+		t.Fatalf("confirmation:\n%s", view)
+	}
+	m = press(t, m, "esc", "esc", "M")
+	p := topOf(m).(planModel)
+	if p.fields[fBatch].value != "25" || p.fields[fAction].value != "DEVICE_LOCK" || !strings.Contains(p.fields[fParams].value, "Call IT") {
+		t.Fatalf("the form forgot its knobs: batch %q action %q", p.fields[fBatch].value, p.fields[fAction].value)
+	}
+	// A missing Lost Mode message is refused before anything is read.
+	m = setField(t, m, fParams, "pin=12")
+	m = press(t, m, "P")
+	if view := screenText(m, f.srv); !strings.Contains(view, "six digits") {
+		t.Fatalf("a short PIN:\n%s", view)
+	}
+}
