@@ -183,7 +183,7 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 	if len(st.Anchor) != len(st.Targets) {
 		st.Anchor = make([]time.Time, len(st.Targets))
 	}
-	if p.Action.Kind == KindCommand && r.Client != nil {
+	if (p.Action.Kind == KindCommand || p.Action.Kind == KindSoftwareUpdate) && r.Client != nil {
 		// Learn the server's clock before the first intent.
 		_, resp, err := r.Client.Auth.Version(ctx)
 		r.observeResult(resp, err)
@@ -416,6 +416,8 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 			target = jamf.FlushMobileDevices
 		}
 		_, err = x.r.Client.MDM.Flush(rctx, target, inv, x.p.Action.FlushStatus)
+	case KindSoftwareUpdate:
+		resp, err = x.sendPlans(rctx, idx)
 	default:
 		_, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
 	}
@@ -544,6 +546,9 @@ func (x *run) audit(idx []int, outcomes, reasons []string) error {
 	}
 	if a := x.p.Action; a.FlushStatus != "" {
 		params["flushStatus"] = string(a.FlushStatus)
+	}
+	if a := x.p.Action; a.Update != nil {
+		params["softwareUpdate"] = a.Update.Request.Config()
 	}
 	return x.r.Audit.Append(ops.AuditEntry{Server: x.p.Server, Credential: x.r.Client.Credential(),
 		Action: "mass " + x.p.Action.String() + " (job " + x.p.ID + ")", Params: params, Targets: targets})
