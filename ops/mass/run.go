@@ -532,6 +532,9 @@ func (x *run) audit(idx []int, outcomes, reasons []string) error {
 		case StateUnverified:
 			o = "unknown"
 		}
+		if d.Kind == "" && x.p.Action.Update != nil {
+			d.Kind = x.p.Action.Update.platform(i) // a software update may mix platforms
+		}
 		if d.Kind == "" {
 			d.Kind = jamf.Platform(x.p.Platform) // a plan read from its journal does not store the kind
 		}

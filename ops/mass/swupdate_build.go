@@ -48,6 +48,14 @@ func (u *UpdateJob) planDevice(p *Plan, i int) jamf.PlanDevice {
 	return jamf.PlanDevice{DeviceID: p.Targets[i].Device.ID, ObjectType: t}
 }
 
+// platform is target i's inventory platform (from its object type).
+func (u *UpdateJob) platform(i int) jamf.Platform {
+	if i < len(u.ObjectTypes) && u.ObjectTypes[i] != jamf.ObjectComputer {
+		return jamf.PlatformMobile
+	}
+	return jamf.PlatformComputer
+}
+
 // BuildSoftwareUpdate freezes a software-update job: req.Action must be
 // KindSoftwareUpdate with its Update set (Request, Share, Poll); the
 // devices may mix computers, mobile devices and Apple TVs. It reads the

@@ -258,3 +258,54 @@ func TestSoftwareUpdateCrashBetweenRequestAndAnswerResumesOnce(t *testing.T) {
 		t.Errorf("sent %d, plans %d, eligible %d", final.Counts()[StateSent], len(log.Plans()), pf.Send)
 	}
 }
+
+// TestSoftwareUpdateMixedPlatformsAudit: a job of computers and iPhones
+// sends each object type in its own requests and audits every device under
+// its own platform, though the plan read back from its journal does not
+// store the kind.
+func TestSoftwareUpdateMixedPlatformsAudit(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := updateEnv(t, 120, 80)
+	req := updateRequest(t, c, "All Managed Clients", SoftwareUpdateFlags{Version: "latest-minor"}, "100%", func(k *Knobs) { k.SkipOfflineDays = 0 })
+	req.Devices = append(req.Devices, groupMembers(t, c, "All Managed iPhones")...)
+	p, pf, upf, err := BuildSoftwareUpdate(t.Context(), c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(upf.ByObjectType[jamf.ObjectComputer]) == 0 || len(upf.ByObjectType[jamf.ObjectMobileDevice]) == 0 {
+		t.Fatalf("object types: %v", upf.ObjectTypes)
+	}
+	dir := t.TempDir()
+	j, _ := CreateJournal(dir, p)
+	defer j.Close()
+	stored, st, _ := ReadJournal(j.Path())
+	audit, err := ops.OpenAuditLog(filepath.Join(dir, "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final, err := NewRunner(c, j, audit).Run(t.Context(), stored, st); err != nil || final.Ended != "done" {
+		t.Fatalf("run: %v", err)
+	}
+	created := 0
+	for _, rr := range srv.Log().RequestLog() {
+		if rr.Route == plansRoute && rr.Status == 201 {
+			created++
+		}
+	}
+	if created != pf.Batches {
+		t.Errorf("%d plan requests, preflight said %d", created, pf.Batches)
+	}
+	entries, _, err := audit.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, e := range entries {
+		for _, tg := range e.Targets {
+			kinds[tg.Kind]++
+		}
+	}
+	if kinds[string(jamf.PlatformComputer)] != len(upf.ByObjectType[jamf.ObjectComputer]) || kinds[string(jamf.PlatformMobile)] != len(upf.ByObjectType[jamf.ObjectMobileDevice]) {
+		t.Fatalf("audited kinds %v, want %d computers and %d mobiles", kinds, len(upf.ByObjectType[jamf.ObjectComputer]), len(upf.ByObjectType[jamf.ObjectMobileDevice]))
+	}
+}
