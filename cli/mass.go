@@ -146,7 +146,8 @@ are skipped and a device named twice is sent to once.`,
 		Example: `  jamfops mass run --group "Lab Macs" --command blank-push --dry-run
   jamfops mass run --group 12 --kind mobile --command DEVICE_INFORMATION --stages 25,10%,100% --yes
   jamfops mass run --devices serials.txt --command RESTART_DEVICE --window 17:00-07:00 --rate 2 --save
-  jamfops mass run --group "All Managed Clients" --command flush-failed --stages all --max-failure 5%`,
+  jamfops mass run --group "All Managed Clients" --command flush-failed --stages all --max-failure 5%
+  jamfops mass run --group "Lab Macs" --command software-update --version latest-minor --stages 5%,100% --auto-continue`,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runMassRun(ctx, env, &f)
 		},

@@ -18,6 +18,10 @@ import (
 // softwareUpdateCommand is the --command of a staged OS update.
 const softwareUpdateCommand = "software-update"
 
+// defaultUpdateStageWait is a software-update stage's watch when
+// --stage-wait is not given: devices download and install for hours.
+const defaultUpdateStageWait = 4 * time.Hour
+
 // updateFlags are the flags of --command software-update.
 type updateFlags struct {
 	fs           *pflag.FlagSet
@@ -110,6 +114,9 @@ func (f *massFlags) validateUpdate(env *Env) (*mass.UpdateJob, []deviceRef, erro
 		return nil, nil, usageErrorf("--window: %v", err)
 	}
 	f.knobs.AutoContinue = f.autoCont
+	if f.update.fs != nil && !f.update.fs.Changed("stage-wait") {
+		f.knobs.StageWait = defaultUpdateStageWait
+	}
 	if err := f.knobs.Validate(); err != nil {
 		return nil, nil, usageErrorf("%v", err)
 	}

@@ -226,3 +226,18 @@ func TestSoftwareUpdateResumeAfterLostAnswer(t *testing.T) {
 		t.Fatalf("%d devices with a plan, job says %d sent", len(seen), sent.Sent)
 	}
 }
+
+// TestSoftwareUpdateStageWaitDefault: a software update watches a stage for
+// 4 h unless --stage-wait says otherwise (the preflight says which).
+func TestSoftwareUpdateStageWaitDefault(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t, jamftest.Options{})
+	c := updateCLI(t, srv.URL)
+	args := []string{"mass", "run", "--group", "All Managed Clients", "--command", "software-update", "--version", "latest-any", "--dry-run"}
+	if r := c.run("", args...); r.code != 0 || !strings.Contains(r.stderr, "watched for up to 4h0m0s") {
+		t.Fatalf("default: exit %d %q", r.code, r.stderr)
+	}
+	if r := c.run("", append(args, "--stage-wait", "30m")...); r.code != 0 || !strings.Contains(r.stderr, "watched for up to 30m0s") {
+		t.Fatalf("--stage-wait 30m: exit %d %q", r.code, r.stderr)
+	}
+}
