@@ -309,3 +309,39 @@ func TestSoftwareUpdateMixedPlatformsAudit(t *testing.T) {
 		t.Fatalf("audited kinds %v, want %d computers and %d mobiles", kinds, len(upf.ByObjectType[jamf.ObjectComputer]), len(upf.ByObjectType[jamf.ObjectMobileDevice]))
 	}
 }
+
+// TestUpdateJobSurvivesTheJournal: the request read back from a journal
+// creates the same plans (a resume must ask for what the first run asked).
+func TestUpdateJobSurvivesTheJournal(t *testing.T) {
+	t.Parallel()
+	for _, f := range []SoftwareUpdateFlags{
+		{Version: "26.2", UpdateAction: "download-install-allow-deferral", MaxDeferrals: intp(3)},
+		{Version: "26.1.1", UpdateAction: "download-install-schedule", InstallAt: "2026-12-01T18:00"},
+		{Version: "latest-major", UpdateAction: "download-only"},
+	} {
+		su, err := ParseSoftwareUpdate(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &Plan{ID: "job-" + strings.ReplaceAll(su.Version, ".", "-"), Targets: []Target{{Device: ops.Device{ID: "1"}}}, Stages: 1,
+			Action: Action{Kind: KindSoftwareUpdate, Update: &UpdateJob{Request: su, Baseline: []string{"u1"}, ObjectTypes: []jamf.UpdateObjectType{jamf.ObjectMobileDevice}, Share: 0.8}}}
+		dir := t.TempDir()
+		j, err := CreateJournal(dir, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.Close()
+		back, _, err := ReadJournal(filepath.Join(dir, p.ID+".jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := back.Action.Update.Request.Config(), su.Config()
+		if got.SpecificVersion != want.SpecificVersion || got.UpdateAction != want.UpdateAction || got.VersionType != want.VersionType ||
+			got.ForceInstallLocalDateTime != want.ForceInstallLocalDateTime || (want.MaxDeferrals != nil && (got.MaxDeferrals == nil || *got.MaxDeferrals != *want.MaxDeferrals)) {
+			t.Errorf("%s: config %+v after the journal, want %+v", f.Version, got, want)
+		}
+		if back.Action.String() != p.Action.String() || back.Action.Update.planDevice(back, 0).ObjectType != jamf.ObjectMobileDevice || back.Action.Update.Share != 0.8 {
+			t.Errorf("%s: %q, %+v", f.Version, back.Action.String(), back.Action.Update)
+		}
+	}
+}
