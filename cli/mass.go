@@ -31,6 +31,7 @@ type massFlags struct {
 	jobsDir                     string
 	params                      paramFlags
 	stageOrder, canaryGroup     string
+	update                      updateFlags // --command software-update
 }
 
 func (f *massFlags) register(c *cobra.Command, env *Env) {
@@ -40,7 +41,7 @@ func (f *massFlags) register(c *cobra.Command, env *Env) {
 	fs.StringVar(&f.group, "group", "", "target a group's members (ID or name)")
 	fs.StringVar(&f.kind, "kind", "", "computer or mobile, for --group IDs and inventory IDs in --devices")
 	fs.StringVar(&f.devicesFile, "devices", "", "target the devices listed in a file (serials or inventory IDs, one a line; # comments)")
-	fs.StringVar(&f.command, "command", "", "blank-push, flush-pending, flush-failed, flush-both, or a command type: "+strings.Join(mass.BulkCommands(), ", "))
+	fs.StringVar(&f.command, "command", "", "blank-push, flush-pending, flush-failed, flush-both, software-update (with --version), or a command type: "+strings.Join(mass.BulkCommands(), ", "))
 	fs.IntVar(&f.knobs.BatchSize, "batch", f.knobs.BatchSize, "devices per request (1 to 1000)")
 	fs.Float64Var(&f.knobs.Rate, "rate", f.knobs.Rate, "ceiling of requests per second, more than 0 and at most 100 (the runner starts at 1 and climbs while the server keeps up)")
 	fs.IntVar(&f.knobs.Concurrency, "concurrency", f.knobs.Concurrency, "most requests at once (1 to 5)")
@@ -63,9 +64,10 @@ func (f *massFlags) register(c *cobra.Command, env *Env) {
 	fs.BoolVar(&f.save, "save", false, "save the plan to start later with 'jamfops mass start JOB'")
 	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
 	fs.StringVar(&f.jobsDir, "jobs-dir", "", "where job journals live (default in the user data directory)")
+	f.update.register(fs)
 	_ = c.RegisterFlagCompletionFunc("group", completeGroups(env, &f.conn))
 	_ = c.RegisterFlagCompletionFunc("kind", fixedCompletions("computer", "mobile"))
-	_ = c.RegisterFlagCompletionFunc("command", fixedCompletions(append([]string{"blank-push", "flush-pending", "flush-failed", "flush-both"}, mass.BulkCommands()...)...))
+	_ = c.RegisterFlagCompletionFunc("command", fixedCompletions(append([]string{"blank-push", "flush-pending", "flush-failed", "flush-both", "software-update"}, mass.BulkCommands()...)...))
 	_ = c.RegisterFlagCompletionFunc("stages", fixedCompletions("1%,10%,100%", "100%", "25,all"))
 	_ = c.RegisterFlagCompletionFunc("stage-order", fixedCompletions(mass.OrderGiven, mass.OrderRandom))
 	_ = c.RegisterFlagCompletionFunc("canary-group", completeGroups(env, &f.conn))
@@ -165,7 +167,8 @@ are skipped and a device named twice is sent to once.`,
 		Example: `  jamfops mass run --group "Lab Macs" --command blank-push --dry-run
   jamfops mass run --group 12 --kind mobile --command DEVICE_INFORMATION --stages 25,10%,100% --yes
   jamfops mass run --devices serials.txt --command RESTART_DEVICE --window 17:00-07:00 --rate 2 --save
-  jamfops mass run --group "All Managed Clients" --command flush-failed --stages all --max-failure 5%`,
+  jamfops mass run --group "All Managed Clients" --command flush-failed --stages all --max-failure 5%
+  jamfops mass run --group "Lab Macs" --command software-update --version latest-minor --stages 5%,100% --auto-continue`,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runMassRun(ctx, env, &f)
 		},
@@ -175,6 +178,9 @@ are skipped and a device named twice is sent to once.`,
 }
 
 func runMassRun(ctx context.Context, env *Env, f *massFlags) error {
+	if handled, err := runMassUpdateIf(ctx, env, f); handled {
+		return err
+	}
 	action, refs, err := f.validate(env)
 	if err != nil {
 		return err

@@ -23,6 +23,9 @@ const (
 	KindCommand   = "command"
 	KindBlankPush = "blankpush"
 	KindFlush     = "flush"
+	// KindSoftwareUpdate creates one managed software update plan per
+	// device (Action.Update says what plan).
+	KindSoftwareUpdate = "software-update"
 )
 
 // Action is what a job sends.
@@ -36,6 +39,8 @@ type Action struct {
 	// RiskLevel is the JSC level KindRisk pins ("" resets); Reason is why.
 	RiskLevel string `json:"riskLevel,omitempty"`
 	Reason    string `json:"reason,omitempty"`
+	// Update is a KindSoftwareUpdate job's request (see UpdateJob).
+	Update *UpdateJob `json:"update,omitempty"`
 }
 
 // String names the action for people.
@@ -45,6 +50,8 @@ func (a Action) String() string {
 		return "blank push"
 	case KindFlush:
 		return "flush " + strings.ToLower(string(a.FlushStatus))
+	case KindSoftwareUpdate:
+		return a.Update.String()
 	case KindRisk:
 		if a.RiskLevel == "" {
 			return "risk reset"
@@ -58,7 +65,9 @@ func (a Action) String() string {
 // checked on the server. A blank push and a flush leave no trace: when
 // their answer is lost they stay StateUnverified (counted apart from
 // confirmed sends) until the job is discarded.
-func (a Action) Verifiable() bool { return a.Kind == KindCommand || a.Kind == KindRisk }
+func (a Action) Verifiable() bool {
+	return a.Kind == KindCommand || a.Kind == KindRisk || a.Kind == KindSoftwareUpdate
+}
 
 // BulkCommands are the command types jamfops sends in bulk: the
 // catalogue's, in its order.

@@ -183,7 +183,7 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 	if len(st.Anchor) != len(st.Targets) {
 		st.Anchor = make([]time.Time, len(st.Targets))
 	}
-	if p.Action.Kind == KindCommand && r.Client != nil {
+	if (p.Action.Kind == KindCommand || p.Action.Kind == KindSoftwareUpdate) && r.Client != nil {
 		// Learn the server's clock before the first intent. The read is
 		// paced like a send: on a server with little burst, a send right
 		// behind it (and the token request) would be refused.
@@ -426,6 +426,8 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 			target = jamf.FlushMobileDevices
 		}
 		_, err = x.r.Client.MDM.Flush(rctx, target, inv, x.p.Action.FlushStatus)
+	case KindSoftwareUpdate:
+		resp, err = x.sendPlans(rctx, idx)
 	default:
 		refs, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
 	}
@@ -517,6 +519,9 @@ func (x *run) audit(idx []int, outcomes, reasons, req []string) error {
 		case StateUnverified:
 			o = "unknown"
 		}
+		if d.Kind == "" && x.p.Action.Update != nil {
+			d.Kind = x.p.Action.Update.platform(i) // a software update may mix platforms
+		}
 		if d.Kind == "" {
 			d.Kind = jamf.Platform(x.p.Platform) // a plan read from its journal does not store the kind
 		}
@@ -539,6 +544,9 @@ func auditParams(p *Plan) map[string]any {
 	}
 	if p.Action.FlushStatus != "" {
 		out["flushStatus"] = string(p.Action.FlushStatus)
+	}
+	if p.Action.Update != nil {
+		out["softwareUpdate"] = p.Action.Update.Request.Config()
 	}
 	if p.Parent != "" {
 		out["retryOf"] = p.Parent

@@ -11,6 +11,9 @@ import (
 
 // between waits after a stage and decides whether the next may start.
 func (x *run) between(ctx context.Context, stage int) error {
+	if x.p.Action.Kind == KindSoftwareUpdate {
+		return x.watchUpdateStage(ctx, stage) // judged by the devices' update statuses
+	}
 	k := x.p.Knobs
 	if k.StageWait > 0 {
 		x.emit(EvWaiting, stage, fmt.Sprintf("stage %d done; watching its outcome for %s", stage+1, k.StageWait))

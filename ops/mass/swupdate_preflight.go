@@ -242,7 +242,7 @@ func PreflightSoftwareUpdate(ctx context.Context, c *jamf.Client, su SoftwareUpd
 		case d.Device.ManagementID == "":
 			t.Skip = "not MDM-managed"
 		case opts.SkipOfflineAfter > 0 && (d.Device.LastCheckIn == nil || opts.Now.Sub(*d.Device.LastCheckIn) > opts.SkipOfflineAfter):
-			t.Skip = fmt.Sprintf("offline for more than %s", opts.SkipOfflineAfter)
+			t.Skip = "offline for more than " + spanText(opts.SkipOfflineAfter)
 		case running[d.Key()]:
 			t.Skip = "an update plan is already running on it"
 		case !listed && su.VersionType == jamf.VersionSpecific:
@@ -330,4 +330,15 @@ func targetFor(d UpdateDevice, su SoftwareUpdate, offered []jamf.OSVersion) (jam
 		return v, already(v)
 	}
 	return v, ""
+}
+
+// spanText shows a span in whole days when it is one ("30 days").
+func spanText(d time.Duration) string {
+	switch {
+	case d == 24*time.Hour:
+		return "1 day"
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
 }

@@ -37,7 +37,7 @@ func outcomeUnknown(err error) bool {
 func (x *run) settleUnknown(ctx context.Context) error {
 	var idx []int
 	for i, s := range x.st.Targets {
-		if s == StateUnknown || (s == StateUnverified && x.p.Action.Kind == KindCommand) {
+		if s == StateUnknown || (s == StateUnverified && (x.p.Action.Kind == KindCommand || x.p.Action.Kind == KindSoftwareUpdate)) {
 			idx = append(idx, i)
 		}
 	}
@@ -60,6 +60,8 @@ const verifyRetries = 5
 func (x *run) settle(ctx context.Context, idx []int, why string) (outcomes, reasons []string) {
 	outcomes, reasons = make([]string, len(idx)), make([]string, len(idx))
 	switch x.p.Action.Kind {
+	case KindSoftwareUpdate:
+		return x.settlePlans(ctx, idx, why)
 	case KindRisk:
 		// Setting a level is idempotent: an unknown change is sent again.
 		for k := range idx {
