@@ -57,7 +57,59 @@ func actionChoices(devices []ops.Device) []string {
 	for _, c := range mass.FittingCommands(devices) {
 		out = append(out, c.Type)
 	}
-	return out
+	return append(out, softwareUpdate)
+}
+
+// softwareUpdate is the form's name for a staged OS update through
+// managed software update plans (mass.KindSoftwareUpdate).
+const softwareUpdate = "software-update"
+
+// softwareUpdateHelp names the software update's parameters.
+const softwareUpdateHelp = "version=latest-minor|latest-major|latest-any|X.Y[.Z]; action=download-install…; deferrals=N; at=2026-12-01T18:00; share=90%"
+
+// parseSoftwareUpdate reads the form's "version=latest-minor; action=…"
+// into a software-update action, validated as the CLI validates it.
+func parseSoftwareUpdate(text string) (mass.Action, error) {
+	var f mass.SoftwareUpdateFlags
+	share := 0.9
+	for _, part := range strings.Split(text, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		switch name {
+		case "version":
+			f.Version = value
+		case "action":
+			f.UpdateAction = value
+		case "deferrals":
+			n, err := strconv.Atoi(value)
+			if err != nil {
+				return mass.Action{}, fmt.Errorf("parameters: deferrals is a whole number")
+			}
+			f.MaxDeferrals = &n
+		case "at":
+			f.InstallAt = value
+		case "share":
+			v, err := strconv.ParseFloat(strings.TrimSuffix(value, "%"), 64)
+			if err != nil || !(v > 0 && v <= 100) {
+				return mass.Action{}, fmt.Errorf("parameters: share is a percentage above 0 and at most 100")
+			}
+			share = v / 100
+		default:
+			return mass.Action{}, fmt.Errorf("parameters: %q is not a parameter of %s (%s)", name, softwareUpdate, softwareUpdateHelp)
+		}
+	}
+	if f.Version == "" {
+		return mass.Action{}, fmt.Errorf("parameters: %s needs version=… (%s)", softwareUpdate, softwareUpdateHelp)
+	}
+	su, err := mass.ParseSoftwareUpdate(f)
+	if err != nil {
+		return mass.Action{}, fmt.Errorf("parameters: %w", err)
+	}
+	return mass.Action{Kind: mass.KindSoftwareUpdate, Update: &mass.UpdateJob{Request: su, Share: share, Poll: time.Minute}}, nil
 }
 
 // toggles are the fields ←/→ cycles through, with their values.
@@ -65,6 +117,9 @@ var toggles = map[int][]string{fAuto: {"no", "yes"}, fOrder: {mass.OrderGiven, m
 
 // paramsHelp names the parameters the chosen action takes.
 func paramsHelp(action string) string {
+	if action == softwareUpdate {
+		return softwareUpdateHelp
+	}
 	spec, ok := mass.LookupCommand(action)
 	if !ok || len(spec.Params) == 0 {
 		return action + " takes no parameters"
@@ -210,7 +265,13 @@ func (m *planModel) load() tea.Cmd { return nil }
 // knobs parses the form.
 func (m planModel) knobs() (mass.Action, mass.Knobs, error) {
 	f := func(i int) string { return strings.TrimSpace(m.fields[i].value) }
-	a, err := mass.ParseAction(f(fAction))
+	var a mass.Action
+	var err error
+	if f(fAction) == softwareUpdate {
+		a, err = parseSoftwareUpdate(f(fParams))
+	} else {
+		a, err = mass.ParseAction(f(fAction))
+	}
 	if err != nil {
 		return a, mass.Knobs{}, err
 	}
@@ -271,8 +332,10 @@ func (m planModel) knobs() (mass.Action, mass.Knobs, error) {
 	k.StageOrder = f(fOrder)
 	k.CanaryGroup = f(fCanary)
 	k.AllowDuplicates = f(fDuplicates) == "send anyway"
-	if a.Fields, perr = parseParams(a, f(fParams)); perr != nil {
-		errs = append(errs, perr.Error())
+	if a.Kind != mass.KindSoftwareUpdate {
+		if a.Fields, perr = parseParams(a, f(fParams)); perr != nil {
+			errs = append(errs, perr.Error())
+		}
 	}
 	if len(errs) > 0 {
 		return a, k, fmt.Errorf("%s", strings.Join(errs, "; "))
@@ -309,7 +372,12 @@ func (m *planModel) preflight() tea.Cmd {
 			}
 			k.CanaryGroup = g.Name
 		}
-		p, pf, err := mass.Build(ctx, client, mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs, Pilot: pilot})
+		r := mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs, Pilot: pilot}
+		if a.Kind == mass.KindSoftwareUpdate {
+			p, pf, _, err := mass.BuildSoftwareUpdate(ctx, client, r)
+			return preflightMsg{req: req, from: from, plan: p, pf: pf, err: err}
+		}
+		p, pf, err := mass.Build(ctx, client, r)
 		return preflightMsg{req: req, from: from, plan: p, pf: pf, err: err}
 	}
 }

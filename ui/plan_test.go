@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/ops/mass"
 )
 
 // TestPlanFormFitsTheSelectionAndRemembersItsKnobs: for Macs the form
@@ -52,5 +53,36 @@ func TestPlanFormFitsTheSelectionAndRemembersItsKnobs(t *testing.T) {
 	m = press(t, m, "P")
 	if view := screenText(m, f.srv); !strings.Contains(view, "six digits") {
 		t.Fatalf("a short PIN:\n%s", view)
+	}
+}
+
+// TestPlanFormStagesASoftwareUpdate: the form offers software-update,
+// refuses a bad version before any request, and plans one plan per
+// eligible device with the preflight's skips.
+func TestPlanFormStagesASoftwareUpdate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{}, "", "")
+	m := planFor(t, f)
+	for i := 0; topOf(m).(planModel).fields[fAction].value != softwareUpdate; i++ {
+		if i > 40 {
+			t.Fatal("the form does not offer software-update")
+		}
+		m = press(t, m, "l")
+	}
+	before := f.srv.Log().TotalRequests()
+	m = setField(t, m, fParams, "version=26.x")
+	m = press(t, m, "P")
+	if view := screenText(m, f.srv); !strings.Contains(view, "26.x") || f.srv.Log().TotalRequests() != before {
+		t.Fatalf("a bad version was not refused before any request:\n%s", view)
+	}
+	m = setField(t, m, fParams, "version=latest-any; share=80%")
+	m = setField(t, m, fSkipOffline, "0")
+	m = press(t, m, "P")
+	p := topOf(m).(planModel)
+	if p.err != nil || p.plan == nil || p.plan.Action.Kind != mass.KindSoftwareUpdate || p.plan.Action.Update.Share != 0.8 {
+		t.Fatalf("preflight: %v %+v\n%s", p.err, p.plan, screenText(m, f.srv))
+	}
+	if len(f.srv.Log().Plans()) != 0 {
+		t.Fatal("the preflight created plans")
 	}
 }
