@@ -24,7 +24,10 @@ const plansRoute = "POST /api/v1/managed-software-updates/plans"
 func updateEnv(t *testing.T, computers, mobiles int) (*jamftest.Server, *jamf.Client, *jamftest.VirtualClock) {
 	t.Helper()
 	clock := jamftest.NewVirtualClock(t0)
-	srv, err := jamftest.NewServer(jamftest.Options{Computers: computers, MobileDevices: mobiles, Clock: clock})
+	// The tests move the clock hours in milliseconds: a token that lives a
+	// year keeps expiry (tested elsewhere) out of what they measure.
+	srv, err := jamftest.NewServer(jamftest.Options{Computers: computers, MobileDevices: mobiles, Clock: clock,
+		Clients: []jamftest.APIClient{{ID: jamftest.DemoClientID, Secret: jamftest.DemoClientSecret, Privileges: jamftest.AllPrivileges(), TokenLifetime: 365 * 24 * time.Hour}}})
 	if err != nil {
 		t.Fatal(err)
 	}
