@@ -146,7 +146,10 @@ func TestSoftwareUpdateDryRunShowsSkipsAndFirstStage(t *testing.T) {
 func TestSoftwareUpdateFailingCanaryExitsThree(t *testing.T) {
 	t.Parallel()
 	clock := jamftest.NewVirtualClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	srv := demoServer(t, jamftest.Options{Clock: clock})
+	// tickClock moves the clock hours a millisecond: a token that lives a
+	// year keeps expiry (tested elsewhere) out of the run.
+	srv := demoServer(t, jamftest.Options{Clock: clock, Clients: []jamftest.APIClient{
+		{ID: jamftest.DemoClientID, Secret: jamftest.DemoClientSecret, Privileges: jamftest.AllPrivileges(), TokenLifetime: 365 * 24 * time.Hour}}})
 	c := updateCLI(t, srv.URL)
 	args := []string{"--group", "All Managed Clients", "--command", "software-update", "--version", "latest-any", "--stages", "10%,100%",
 		"--auto-continue", "--stage-wait", "8h", "--watch-every", "2ms", "--skip-offline-days", "1", "--batch", "100", "--rate", "50"}
