@@ -130,6 +130,10 @@ func (l *AuditLog) append(line []byte) error {
 	if err := flock.Lock(lf); err != nil {
 		return err
 	}
+	// Unlock explicitly rather than by closing: a child process forked
+	// meanwhile shares the open file, and would keep the lock until it
+	// execs.
+	defer flock.Unlock(lf)
 	f, err := applog.Open(l.path, os.O_CREATE, 0o600)
 	if err != nil {
 		return err

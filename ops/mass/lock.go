@@ -62,6 +62,7 @@ func lockJob(journal, id string) (*jobLock, error) {
 		// A discard may have removed the file between open and lock: the
 		// lock only counts on the file the path names now.
 		if fi, err1 := f.Stat(); err1 != nil || !sameFile(fi, path) {
+			_ = flock.Unlock(f)
 			f.Close()
 			continue
 		}
