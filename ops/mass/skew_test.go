@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,4 +105,55 @@ func TestVerificationWithALocalClock90sSlow(t *testing.T) {
 	t.Parallel()
 	t.Run("crash after send", func(t *testing.T) { skewRun(t, -90*time.Second, false) })
 	t.Run("crash before send", func(t *testing.T) { skewRun(t, -90*time.Second, true) })
+}
+
+// TestFailingCanaryHoldsWithALocalClock5MinutesFast: the stage check
+// reads the canary's outcomes from the server's command list. With the
+// laptop's clock 5 minutes fast, commands the server dated at its own time
+// must still count as the job's: the failing canary holds the job.
+func TestFailingCanaryHoldsWithALocalClock5MinutesFast(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, jamftest.Options{Computers: 120}, "", "")
+	devs := e.devices(t, true)
+	k := fast()
+	k.Stages, k.AutoContinue, k.StageWait = []Stage{{Count: 6}, {Share: 1}}, true, 100*time.Millisecond
+	laptop := func() time.Time { return e.clock.Now().Add(5 * time.Minute) }
+	p, _, err := Build(context.Background(), e.c, Request{Server: "test", Label: "test", Action: Action{Kind: KindCommand, CommandType: "DEVICE_INFORMATION"},
+		Knobs: k, Devices: devs, Now: laptop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lost Mode is for iPhones and iPads: every Mac rejects it on check-in.
+	p.Action = Action{Kind: KindCommand, CommandType: "ENABLE_LOST_MODE", Fields: map[string]any{"lostModeMessage": "Call IT"}}
+	j, err := CreateJournal(e.dir, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	_, st, _ := ReadJournal(j.Path())
+	r := NewRunner(e.c, j, e.audit)
+	r.Poll, r.Now = 20*time.Millisecond, laptop
+	events := make(chan Event, 1000)
+	r.Events = events
+	done := make(chan error, 1)
+	go func() { _, err := r.Run(context.Background(), p, st); done <- err }()
+	for ev := range events {
+		if ev.Kind == EvWaiting && strings.Contains(ev.Note, "watching its outcome") {
+			e.clock.Advance(10 * time.Minute) // the canary devices check in and answer
+		}
+		if ev.Kind == EvHold {
+			if !strings.Contains(ev.Note, "failed too often") {
+				t.Fatalf("hold note %q", ev.Note)
+			}
+			break
+		}
+		if ev.Kind == EvDone {
+			t.Fatalf("the job ended (%q) without holding on its failing canary", ev.Note)
+		}
+	}
+	if n := len(e.srv.Log().Commands()); n != 6 {
+		t.Fatalf("%d commands sent; the wide stage must not start", n)
+	}
+	r.Cancel()
+	<-done
 }

@@ -104,18 +104,23 @@ func (x *run) stageOutcome(ctx context.Context, stage int) (ok, failed int) {
 	if x.p.Action.Kind != KindCommand || len(idx) == 0 {
 		return len(idx), failed
 	}
-	byMgmt := map[string]bool{}
+	// A command counts as this job's when the server dated it no earlier
+	// than the target's intent (its anchor, on the server's clock), so a
+	// laptop clock minutes off neither hides the job's commands nor counts
+	// older ones.
+	since := map[string]time.Time{}
 	ids := make([]string, len(idx))
 	for k, i := range idx {
 		ids[k] = x.p.Targets[i].Device.ManagementID
-		byMgmt[ids[k]] = true
+		since[ids[k]] = x.anchor(i)
 	}
 	cmds, _, err := x.r.Client.MDM.CommandsForDevices(ctx, ids)
 	if err != nil {
 		return len(idx), failed // cannot tell: judge by sends alone
 	}
 	for _, c := range cmds {
-		if !byMgmt[c.Client.ManagementID] || c.CommandType != x.p.Action.CommandType || c.DateSent.Before(x.p.Created.Add(-time.Minute)) {
+		from, ours := since[c.Client.ManagementID]
+		if !ours || c.CommandType != x.p.Action.CommandType || c.DateSent.Before(from) {
 			continue
 		}
 		switch c.CommandState {
