@@ -207,35 +207,42 @@ func runMassRun(ctx context.Context, env *Env, f *massFlags) error {
 		if f.dryRun {
 			return writeJSON(env.Stdout, preflightJSON(plan, pf))
 		}
-		if len(pf.Missing) > 0 {
-			return fmt.Errorf("the credential lacks %s; nothing was sent", quoteNames(pf.Missing))
-		}
-		if pf.Send == 0 {
-			return errors.New("every target is skipped; nothing to send")
-		}
-		if err := confirmMass(env, plan, pf, f.yes); err != nil {
-			return err
-		}
-		dir, err := jobsDir(f.jobsDir, env.JobsDir)
-		if err != nil {
-			return err
-		}
-		j, err := mass.CreateJournal(dir, plan)
-		if err != nil {
-			return err
-		}
-		defer j.Close() // releases the job's lock
-		fmt.Fprintf(env.Stderr, "Job %s (journal %s)\n", plan.ID, j.Path())
-		if f.save {
-			fmt.Fprintf(env.Stdout, "Saved. Start it with: jamfops mass start %s\n", plan.ID)
-			return nil
-		}
-		_, st, err := mass.ReadJournal(j.Path())
-		if err != nil {
-			return err
-		}
-		return driveJob(ctx, env, clients{jamf: c}, j, plan, st, false)
+		return startPlanned(ctx, env, f, c, plan, pf)
 	})
+}
+
+// startPlanned is what every mass run does after its preflight: refuse
+// without the privileges or with nothing to send, confirm, create the
+// journal (which takes the job's lock), then save it for later or run it.
+func startPlanned(ctx context.Context, env *Env, f *massFlags, c *jamf.Client, plan *mass.Plan, pf *mass.Preflight) error {
+	if len(pf.Missing) > 0 {
+		return fmt.Errorf("the credential lacks %s; nothing was sent", quoteNames(pf.Missing))
+	}
+	if pf.Send == 0 {
+		return errors.New("every target is skipped; nothing to send")
+	}
+	if err := confirmMass(env, plan, pf, f.yes); err != nil {
+		return err
+	}
+	dir, err := jobsDir(f.jobsDir, env.JobsDir)
+	if err != nil {
+		return err
+	}
+	j, err := mass.CreateJournal(dir, plan)
+	if err != nil {
+		return err
+	}
+	defer j.Close() // releases the job's lock
+	fmt.Fprintf(env.Stderr, "Job %s (journal %s)\n", plan.ID, j.Path())
+	if f.save {
+		fmt.Fprintf(env.Stdout, "Saved. Start it with: jamfops mass start %s\n", plan.ID)
+		return nil
+	}
+	_, st, err := mass.ReadJournal(j.Path())
+	if err != nil {
+		return err
+	}
+	return driveJob(ctx, env, clients{jamf: c}, j, plan, st, false)
 }
 
 // pilotMembers resolves --canary-group among the targets' kind and returns

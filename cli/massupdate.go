@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -157,34 +156,7 @@ func runMassUpdate(ctx context.Context, env *Env, f *massFlags) error {
 		if f.dryRun {
 			return writeJSON(env.Stdout, updatePreflightJSON(plan, pf, upf))
 		}
-		if len(pf.Missing) > 0 {
-			return fmt.Errorf("the credential lacks %s; nothing was sent", quoteNames(pf.Missing))
-		}
-		if pf.Send == 0 {
-			return errors.New("every target is skipped; nothing to send")
-		}
-		if err := confirmMass(env, plan, pf, f.yes); err != nil {
-			return err
-		}
-		dir, err := jobsDir(f.jobsDir, env.JobsDir)
-		if err != nil {
-			return err
-		}
-		j, err := mass.CreateJournal(dir, plan)
-		if err != nil {
-			return err
-		}
-		defer j.Close()
-		fmt.Fprintf(env.Stderr, "Job %s (journal %s)\n", plan.ID, j.Path())
-		if f.save {
-			fmt.Fprintf(env.Stdout, "Saved. Start it with: jamfops mass start %s\n", plan.ID)
-			return nil
-		}
-		_, st, err := mass.ReadJournal(j.Path())
-		if err != nil {
-			return err
-		}
-		return driveJob(ctx, env, clients{jamf: c}, j, plan, st, false)
+		return startPlanned(ctx, env, f, c, plan, pf)
 	})
 }
 

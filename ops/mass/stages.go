@@ -42,6 +42,13 @@ func (x *run) between(ctx context.Context, stage int) error {
 	if !healthy {
 		note = fmt.Sprintf("stage %d failed too often (%d of %d); not continuing without a go-ahead", stage+1, failed, sent+failed)
 	}
+	return x.hold(ctx, stage, note)
+}
+
+// hold journals a hold after a stage, says why, and waits for a go-ahead,
+// a cancel or the end of ctx; it returns ErrHeld (with the note) at once
+// when the runner may not wait.
+func (x *run) hold(ctx context.Context, stage int, note string) error {
 	if err := x.r.Journal.write(record{T: "hold", Stage: stage}); err != nil {
 		return err
 	}

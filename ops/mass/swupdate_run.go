@@ -190,27 +190,7 @@ func (x *run) holdUpdateStage(ctx context.Context, stage int, note string, j Sta
 	if len(j.Failures) > 0 {
 		note += "; failed devices: " + failureList(j.Failures, 5)
 	}
-	if err := x.r.Journal.write(record{T: "hold", Stage: stage}); err != nil {
-		return err
-	}
-	x.st.Held = stage
-	x.emit(EvHold, stage, note)
-	if x.r.HoldReturns {
-		return fmt.Errorf("%w: %s", ErrHeld, note)
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-x.r.goAhead:
-			x.st.Held, x.st.Passed[stage] = -1, true
-			return x.r.Journal.write(record{T: "go", Stage: stage})
-		case <-x.r.wake:
-			if _, cancelled := x.r.flags(); cancelled {
-				return nil
-			}
-		}
-	}
+	return x.hold(ctx, stage, note)
 }
 
 // CountsText shows devices per update state, most first ("INSTALLED 15 ·
