@@ -146,7 +146,7 @@ func TestOneExportSchema(t *testing.T) {
 func TestMassRetry(t *testing.T) {
 	t.Parallel()
 	clock := jamftest.NewVirtualClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	srv := demoServer(t, jamftest.Options{Clock: clock})
+	srv := demoServer(t, jamftest.Options{Clock: clock, CommandErrorShare: 0.2})
 	c := newCLI(t)
 	c.env = map[string]string{"JAMF_URL": srv.URL, "JAMF_CLIENT_ID": jamftest.DemoClientID, "JAMF_CLIENT_SECRET": jamftest.DemoClientSecret}
 	job := func(args ...string) string {
@@ -168,7 +168,7 @@ func TestMassRetry(t *testing.T) {
 	if r := c.run("", "mass", "resume", held, "--go"); r.code != 0 && r.code != 1 {
 		t.Fatalf("resume: %d %q", r.code, r.stderr)
 	}
-	clock.Advance(2 * time.Hour) // the iPads check in; unsupervised ones answer with an error
+	clock.Advance(2 * time.Hour) // the iPads check in; a fifth answer with an error
 	r := c.run("", "mass", "retry", held, "--failed", "--dry-run")
 	var out struct {
 		Parent  string

@@ -81,6 +81,11 @@ type Device struct {
 	Kind         jamf.Platform `json:"-"`
 	// Shared is true for a Shared iPad.
 	Shared bool `json:"shared,omitempty"`
+	// Unsupervised is true for a mobile device the inventory says is not
+	// supervised. It is the negative on purpose: a record that does not say
+	// (a computer, a job journalled by an older jamfops) is never taken for
+	// an unsupervised device and skipped.
+	Unsupervised bool `json:"unsupervised,omitempty"`
 }
 
 func timePtr(t jamf.Time) *time.Time {
@@ -112,7 +117,7 @@ func FromComputer(c jamf.Computer) Device {
 // FromMobileDevice converts a mobile inventory record.
 func FromMobileDevice(m jamf.MobileDevice) Device {
 	return Device{ID: m.MobileDeviceID, Name: m.DisplayName, Serial: m.SerialNumber, UDID: m.UDID, ManagementID: m.ManagementID,
-		Model: m.Model, OS: m.OSVersion, User: m.Username, LastCheckIn: timePtr(m.LastContactDate), Kind: jamf.PlatformMobile, Shared: m.SharedIpad}
+		Model: m.Model, OS: m.OSVersion, User: m.Username, LastCheckIn: timePtr(m.LastContactDate), Kind: jamf.PlatformMobile, Shared: m.SharedIpad, Unsupervised: !m.Supervised}
 }
 
 // GroupMembers returns a group's devices with their inventory summary,

@@ -48,7 +48,7 @@ func TestProgressAndETAAreTruthful(t *testing.T) {
 // e exports the results in the one schema.
 func TestFollowUpFromTheJobsScreen(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, jamftest.Options{Computers: 20, MobileDevices: 80}, "", "")
+	f := newFixture(t, jamftest.Options{Computers: 20, MobileDevices: 80, CommandErrorShare: 0.2}, "", "")
 	ctx := context.Background()
 	list, _, err := f.deps.Jamf.MobileDevices.List(ctx, nil)
 	if err != nil {
@@ -74,7 +74,7 @@ func TestFollowUpFromTheJobsScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	j.Close()
-	f.clock.Advance(2 * time.Hour) // the devices answer; unsupervised ones with an error
+	f.clock.Advance(2 * time.Hour) // the devices answer; a fifth with an error
 	m := start(t, f.deps, 140, 45)
 	m = press(t, m, ":")
 	m = typeText(t, m, "jobs")

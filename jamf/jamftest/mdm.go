@@ -67,9 +67,12 @@ type queue struct {
 	seq      uint64
 	seed     uint64
 	retry    time.Duration // Jamf Pro's re-push interval for pending commands
-	notNow   time.Duration // how long a busy device waits before it tries again
-	newUUID  func() string
-	onAck    func(c *mdmCommand)
+	// errorShare is the share of commands that fail for a transient reason
+	// (0: the real-world 1.5 %).
+	errorShare float64
+	notNow     time.Duration // how long a busy device waits before it tries again
+	newUUID    func() string
+	onAck      func(c *mdmCommand)
 	// changes counts device state changes that can move smart groups.
 	changes int
 }
@@ -184,7 +187,7 @@ func (q *queue) checkIn(d *device, t time.Time) {
 		}
 		c.attempts++
 		step = step.Add(time.Second + time.Duration(q.roll(c.uuid, "step")*2*float64(time.Second)))
-		if code, domain, text, failed := commandFailure(d, c.kind, q.roll(c.uuid, "fail")); failed {
+		if code, domain, text, failed := commandFailure(d, c.kind, q.roll(c.uuid, "fail"), q.errorShare); failed {
 			c.state, c.completed = "ERROR", step
 			c.errCode, c.errDomain, c.errText = code, domain, text
 			continue
@@ -236,8 +239,12 @@ func (q *queue) flush(d *device, pending, failed bool) int {
 
 // commandFailure decides whether a device rejects a command, with the error
 // Apple's MDM would report: commands a platform cannot run, supervision-only
-// commands on unsupervised devices, and a small share of real-world failures.
-func commandFailure(d *device, kind string, roll float64) (int, string, string, bool) {
+// commands on unsupervised devices, and a share of transient failures
+// (errorShare, or the real world's 1.5 % when it is 0).
+func commandFailure(d *device, kind string, roll, errorShare float64) (int, string, string, bool) {
+	if errorShare <= 0 {
+		errorShare = 0.015
+	}
 	macOnly := map[string]bool{"SET_RECOVERY_LOCK": true, "VERIFY_RECOVERY_LOCK": true, "ENABLE_REMOTE_DESKTOP": true,
 		"DISABLE_REMOTE_DESKTOP": true, "UNLOCK_USER_ACCOUNT": true, "SET_AUTO_ADMIN_PASSWORD": true}
 	mobileOnly := map[string]bool{"ENABLE_LOST_MODE": true, "DISABLE_LOST_MODE": true, "PLAY_LOST_MODE_SOUND": true,
@@ -251,7 +258,7 @@ func commandFailure(d *device, kind string, roll float64) (int, string, string, 
 		return 12078, "MCMDMErrorDomain", "This command requires a supervised device.", true
 	case kind == "DEVICE_LOCK" && d.mobile && roll < 0.02:
 		return 12080, "MCMDMErrorDomain", "The device does not have a passcode set.", true
-	case roll < 0.015:
+	case roll < errorShare:
 		return 12030, "MCMDMErrorDomain", "The device is in an invalid state to process this command.", true
 	}
 	return 0, "", "", false

@@ -60,6 +60,11 @@ type Options struct {
 	RetryInterval time.Duration
 	// NotNowDelay is how long a busy device takes before it asks again (default 30 minutes).
 	NotNowDelay time.Duration
+	// CommandErrorShare is the share of commands devices answer with an
+	// error for a transient reason ("invalid state"), in place of the
+	// real-world default of 1.5 %. Tests that need failed commands to follow
+	// up on set it high.
+	CommandErrorShare float64
 	// HostileNames gives a few devices names with terminal escape sequences,
 	// to prove that clients sanitise what they render.
 	HostileNames bool
@@ -181,6 +186,7 @@ func NewServer(opts Options) (*Server, error) {
 	s.groups = defaultGroups(s.fleet, gen)
 	qgen := &generator{r: newRand(opts.Seed + 11)}
 	s.queue = newQueue(opts.Seed, opts.RetryInterval, opts.NotNowDelay, qgen.uuid)
+	s.queue.errorShare = opts.CommandErrorShare
 	s.bucket.reset(opts.Load.Capacity)
 	seedHistory(s, qgen, now)
 	s.updates = newSWUpdates(opts.Seed, &s.queue.changes)

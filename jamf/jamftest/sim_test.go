@@ -203,3 +203,33 @@ func TestShutDownTakesADeviceOffline(t *testing.T) {
 		t.Fatal("smart-group cache was not told about the change")
 	}
 }
+
+// TestCommandErrorShare: devices answer the chosen share of commands with
+// an error (the knob follow-up tests use), and about 1.5 % by default.
+func TestCommandErrorShare(t *testing.T) {
+	t.Parallel()
+	failed := func(share float64) int {
+		clock := NewVirtualClock(t0)
+		s := newTestServer(t, Options{Computers: 400, MobileDevices: -1, Clock: clock, OfflineShare: 0.0001, CommandErrorShare: share})
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		var cmds []*mdmCommand
+		for _, d := range s.fleet.computers {
+			cmds = append(cmds, s.queue.enqueue(d, "DEVICE_INFORMATION", "test", t0))
+		}
+		s.queue.advance(t0.Add(24 * time.Hour))
+		n := 0
+		for _, c := range cmds {
+			if c.state == "ERROR" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := failed(0); n > 20 {
+		t.Fatalf("default: %d of 400 commands failed, want about 1.5 %%", n)
+	}
+	if n := failed(0.5); n < 150 || n > 250 {
+		t.Fatalf("share 0.5: %d of 400 commands failed", n)
+	}
+}

@@ -23,23 +23,41 @@ func misfit(a Action, d ops.Device) string {
 	if !ok {
 		return a.CommandType + " is not in the command catalogue"
 	}
-	if ok, why := spec.AppliesTo(DevicePlatform(d)); !ok {
+	platform := DevicePlatform(d)
+	if ok, why := spec.AppliesTo(platform); !ok {
 		return why
+	}
+	if spec.Supervised && platform != MacOS && d.Unsupervised {
+		return fmt.Sprintf("%s needs a supervised device, and this %s is not supervised", spec.Type, platform)
 	}
 	return ""
 }
 
 // FittingCommands lists the catalogue's commands that fit at least one of
-// the devices, in catalogue order: what the console offers for a selection.
+// the devices (platform and supervision), in catalogue order: what the
+// console offers for a selection.
 func FittingCommands(devices []ops.Device) []CommandSpec {
-	have := map[Platform]bool{}
+	// Devices alike in what a command asks of them answer alike: check one
+	// of each kind, not every device of a 20,000-device selection.
+	type kind struct {
+		platform     Platform
+		unsupervised bool
+	}
+	kinds := map[kind]ops.Device{}
 	for _, d := range devices {
-		have[DevicePlatform(d)] = true
+		k := kind{DevicePlatform(d), d.Unsupervised && d.Kind != jamf.PlatformComputer}
+		if _, ok := kinds[k]; !ok {
+			kinds[k] = d
+		}
 	}
 	var out []CommandSpec
 	for _, c := range Catalogue() {
-		if slices.ContainsFunc(c.Platforms, func(p Platform) bool { return have[p] }) {
-			out = append(out, c)
+		a := Action{Kind: KindCommand, CommandType: c.Type}
+		for _, d := range kinds {
+			if misfit(a, d) == "" {
+				out = append(out, c)
+				break
+			}
 		}
 	}
 	return out

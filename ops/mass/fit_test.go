@@ -2,6 +2,7 @@ package mass
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -18,8 +19,16 @@ import (
 // Shared iPads on carts, Apple TVs).
 func newMobileEnv(t *testing.T, n int) (env, []ops.Device) {
 	t.Helper()
+	return newMobileEnvWith(t, jamftest.Options{MobileDevices: n})
+}
+
+// newMobileEnvWith is newMobileEnv on a server with the given options (the
+// clock and the absence of computers are set here).
+func newMobileEnvWith(t *testing.T, opts jamftest.Options) (env, []ops.Device) {
+	t.Helper()
 	clock := jamftest.NewVirtualClock(t0)
-	srv, err := jamftest.NewServer(jamftest.Options{Clock: clock, Computers: -1, MobileDevices: n})
+	opts.Clock, opts.Computers = clock, -1
+	srv, err := jamftest.NewServer(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +100,61 @@ func TestPreflightSkipsDevicesTheCommandDoesNotFit(t *testing.T) {
 	}
 }
 
+// TestPreflightSkipsUnsupervisedDevicesForSupervisedCommands: RESTART_DEVICE
+// goes to supervised iPhones and iPads only, each unsupervised one skipped
+// with the reason, and a job journalled before jamfops knew supervision (no
+// "unsupervised" in its records) is not skipped for it.
+func TestPreflightSkipsUnsupervisedDevicesForSupervisedCommands(t *testing.T) {
+	t.Parallel()
+	e, devs := newMobileEnv(t, 200)
+	k := fast()
+	k.AllowDuplicates = true
+	unsupervised := 0
+	for _, d := range devs {
+		if d.Unsupervised {
+			unsupervised++
+		}
+	}
+	if unsupervised == 0 || unsupervised == len(devs) {
+		t.Fatalf("%d of %d devices unsupervised", unsupervised, len(devs))
+	}
+	p, pf, err := Build(context.Background(), e.c, Request{Action: Action{Kind: KindCommand, CommandType: "RESTART_DEVICE"}, Knobs: k, Devices: devs, Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range p.Targets {
+		want := ""
+		if tg.Device.Unsupervised {
+			want = "RESTART_DEVICE needs a supervised device, and this " + string(DevicePlatform(tg.Device)) + " is not supervised"
+		}
+		if tg.Skip != want {
+			t.Fatalf("%s (unsupervised %v): skip %q, want %q", tg.Device.Name, tg.Device.Unsupervised, tg.Skip, want)
+		}
+	}
+	if pf.Send != len(devs)-unsupervised {
+		t.Fatalf("send %d, want the %d supervised devices", pf.Send, len(devs)-unsupervised)
+	}
+	// DEVICE_LOCK does not need supervision.
+	_, pf, err = Build(context.Background(), e.c, Request{Action: Action{Kind: KindCommand, CommandType: "DEVICE_LOCK"}, Knobs: k, Devices: devs, Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for why := range pf.Skipped {
+		if strings.Contains(why, "supervised") {
+			t.Fatalf("DEVICE_LOCK skips %d devices: %s", pf.Skipped[why], why)
+		}
+	}
+	// An older journal's device record says nothing of supervision.
+	var legacy ops.Device
+	if err := json.Unmarshal([]byte(`{"id":"9","name":"Old iPad","managementId":"m9","model":"iPad Air"}`), &legacy); err != nil {
+		t.Fatal(err)
+	}
+	legacy.Kind = jamf.PlatformMobile
+	if why := misfit(Action{Kind: KindCommand, CommandType: "RESTART_DEVICE"}, legacy); why != "" {
+		t.Fatalf("a record without supervision is skipped: %s", why)
+	}
+}
+
 func TestFittingCommandsOffersOnlyWhatFits(t *testing.T) {
 	t.Parallel()
 	mac := ops.Device{Kind: jamf.PlatformComputer, Model: "MacBook Pro"}
@@ -109,6 +173,14 @@ func TestFittingCommandsOffersOnlyWhatFits(t *testing.T) {
 	phones := names(FittingCommands([]ops.Device{phone}))
 	if !slices.Contains(phones, "ENABLE_LOST_MODE") || slices.Contains(phones, "LOG_OUT_USER") {
 		t.Fatalf("for iPhones: %v", phones)
+	}
+	loose := ops.Device{Kind: jamf.PlatformMobile, Model: "iPhone 16", Unsupervised: true}
+	unsupervised := names(FittingCommands([]ops.Device{loose, loose}))
+	if slices.Contains(unsupervised, "RESTART_DEVICE") || slices.Contains(unsupervised, "ENABLE_LOST_MODE") || !slices.Contains(unsupervised, "DEVICE_LOCK") {
+		t.Fatalf("for unsupervised iPhones: %v", unsupervised)
+	}
+	if both := names(FittingCommands([]ops.Device{loose, phone})); !slices.Contains(both, "RESTART_DEVICE") {
+		t.Fatalf("for a supervised and an unsupervised iPhone: %v", both)
 	}
 }
 

@@ -3,6 +3,7 @@ package mass
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +79,9 @@ func (e env) start(t *testing.T, devs []ops.Device, action string, k Knobs) (*Pl
 func (e env) startAction(t *testing.T, devs []ops.Device, a Action, k Knobs) (*Plan, *Runner, chan Event, chan error) {
 	t.Helper()
 	want := a
-	if a.Kind == KindCommand && misfit(a, devs[0]) != "" {
+	// A command that fits none of the devices (a runtime-error test) is
+	// planned as DEVICE_INFORMATION and sent as asked.
+	if a.Kind == KindCommand && !slices.ContainsFunc(devs, func(d ops.Device) bool { return misfit(a, d) == "" }) {
 		a = Action{Kind: KindCommand, CommandType: "DEVICE_INFORMATION"}
 	}
 	p, _, err := Build(context.Background(), e.c, Request{Server: "test", Label: "test", Action: a, Knobs: k, Devices: devs, Now: t0})

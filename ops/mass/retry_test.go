@@ -7,16 +7,17 @@ import (
 	"time"
 
 	"github.com/jamfops/jamfops/jamf"
+	"github.com/jamfops/jamfops/jamf/jamftest"
 )
 
 // TestFollowUpTargetsFailedAndUnansweredButNobodyPending runs RESTART_DEVICE
-// on mobile devices (unsupervised ones answer with an error, offline ones
-// never answer), flushes the pending command of a few offline devices, and
+// on mobile devices (a fifth answer with an error, offline ones never
+// answer), flushes the pending command of a few offline devices, and
 // checks that the follow-up sends to exactly the failed devices and the
 // unanswered ones whose command is gone, skipping those still holding it.
 func TestFollowUpTargetsFailedAndUnansweredButNobodyPending(t *testing.T) {
 	t.Parallel()
-	e, devs := newMobileEnv(t, 120)
+	e, devs := newMobileEnvWith(t, jamftest.Options{MobileDevices: 120, CommandErrorShare: 0.2})
 	k := fast()
 	_, _, events, done := e.startAction(t, devs, Action{Kind: KindCommand, CommandType: "RESTART_DEVICE"}, k)
 	waitDone(t, events, done)
@@ -28,15 +29,19 @@ func TestFollowUpTargetsFailedAndUnansweredButNobodyPending(t *testing.T) {
 	}
 	p, st := jobs[0].Plan, jobs[0].State
 	state := func() map[string]jamf.CommandState {
+		// The state of the job's own command: the device's newest
+		// RESTART_DEVICE, sent after the job began (the seeded history
+		// holds older ones).
 		out := map[string]jamf.CommandState{}
 		for _, d := range devs {
 			cmds, _, err := e.c.MDM.CommandsForDevices(ctx, []string{d.ManagementID})
 			if err != nil {
 				t.Fatal(err)
 			}
+			var newest time.Time
 			for _, c := range cmds {
-				if c.CommandType == "RESTART_DEVICE" {
-					out[d.ID] = c.CommandState
+				if c.CommandType == "RESTART_DEVICE" && !c.DateSent.Before(t0) && c.DateSent.After(newest) {
+					out[d.ID], newest = c.CommandState, c.DateSent.Time
 				}
 			}
 		}
@@ -56,8 +61,19 @@ func TestFollowUpTargetsFailedAndUnansweredButNobodyPending(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := state()
+	// Only the job's own targets are followed up: not the unsupervised
+	// devices its preflight skipped (whatever their history holds).
+	sent := map[string]bool{}
+	for _, tg := range p.Targets {
+		if tg.Skip == "" {
+			sent[tg.Device.ID] = true
+		}
+	}
 	var wantFailed, wantGone, stillPending []string
 	for _, d := range devs {
+		if !sent[d.ID] {
+			continue
+		}
 		switch s, ok := after[d.ID]; {
 		case !ok:
 			wantGone = append(wantGone, d.ID)
