@@ -32,6 +32,7 @@ type massFlags struct {
 	params                      paramFlags
 	stageOrder, canaryGroup     string
 	update                      updateFlags // --command software-update
+	rts                         rtsFlags    // ERASE_DEVICE --return-to-service
 }
 
 func (f *massFlags) register(c *cobra.Command, env *Env) {
@@ -60,6 +61,7 @@ func (f *massFlags) register(c *cobra.Command, env *Env) {
 	fs.StringVar(&f.canaryGroup, "canary-group", "", "a pilot group (name or ID) whose members go first, into the canary")
 	fs.BoolVar(&f.knobs.AllowDuplicates, "allow-duplicates", false, "send also to devices that already hold the same command pending (skipped by default)")
 	f.params.register(c)
+	f.rts.register(fs)
 	fs.BoolVar(&f.dryRun, "dry-run", false, "show the preflight and send nothing")
 	fs.BoolVar(&f.save, "save", false, "save the plan to start later with 'jamfops mass start JOB'")
 	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
@@ -83,6 +85,9 @@ func (f *massFlags) validate(env *Env) (mass.Action, []deviceRef, error) {
 		return action, nil, usageErrorf("%v", err)
 	}
 	if action.Fields, err = f.params.fields(action); err != nil {
+		return action, nil, err
+	}
+	if action.ReturnToService, err = f.rts.option(action); err != nil {
 		return action, nil, err
 	}
 	if f.knobs.StageOrder, err = mass.ParseStageOrder(f.stageOrder); err != nil {
@@ -353,11 +358,19 @@ func printPreflight(env *Env, p *mass.Plan, pf *mass.Preflight) {
 }
 
 func preflightJSON(p *mass.Plan, pf *mass.Preflight) map[string]any {
-	return map[string]any{"action": p.Action.String(), "target": p.Label, "total": pf.Total, "online": pf.Online, "offline": pf.Offline,
+	var params map[string]any
+	if p.Action.Fields != nil {
+		params = ops.RedactFields(p.Action.Fields)
+	}
+	out := map[string]any{"action": p.Action.String(), "target": p.Label, "total": pf.Total, "online": pf.Online, "offline": pf.Offline,
 		"send": pf.Send, "skipped": pf.Skipped, "requests": pf.Requests, "stages": pf.StageSizes, "estimateSeconds": int(pf.Estimate.Seconds()),
-		"privileges": pf.Privileges, "missing": pf.Missing, "parameters": p.Action.Fields, "firstStage": pf.FirstStage,
+		"privileges": pf.Privileges, "missing": pf.Missing, "parameters": params, "firstStage": pf.FirstStage,
 		"duplicatesSkipped": pf.Duplicates, "stageOrder": p.Knobs.StageOrder, "seed": p.Knobs.Seed, "canaryGroup": p.Knobs.CanaryGroup,
 		"parent": p.Parent}
+	if p.Action.ReturnToService != nil {
+		out["returnToService"] = p.Action.ReturnToService
+	}
+	return out
 }
 
 // confirmMass asks on a terminal; destructive commands need the count typed.

@@ -128,6 +128,9 @@ func paramsHelp(action string) string {
 	for i, p := range spec.Params {
 		names[i] = p.Flag
 	}
+	if action == "ERASE_DEVICE" {
+		names = append(names, "return-to-service", "wifi-profile=FILE", "mdm-profile=FILE")
+	}
 	help := "name=value; … with " + strings.Join(names, ", ")
 	if spec.Check != nil {
 		help += " (message or phone required)"
@@ -136,17 +139,19 @@ func paramsHelp(action string) string {
 }
 
 // parseParams reads the form's "message=Call IT; phone=555" into the
-// command's fields and validates them with the catalogue.
-func parseParams(a mass.Action, text string) (map[string]any, error) {
+// command's fields (and ERASE_DEVICE's return-to-service option) and
+// validates them with the catalogue.
+func parseParams(a *mass.Action, text string) error {
 	text = strings.TrimSpace(text)
 	if a.Kind != mass.KindCommand {
 		if text != "" {
-			return nil, fmt.Errorf("parameters: %s takes none", a)
+			return fmt.Errorf("parameters: %s takes none", a)
 		}
-		return nil, nil
+		return nil
 	}
 	spec, _ := mass.LookupCommand(a.CommandType)
 	fields := map[string]any{}
+	var rts returnToServiceText
 	for _, part := range strings.Split(text, ";") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -154,9 +159,12 @@ func parseParams(a mass.Action, text string) (map[string]any, error) {
 		}
 		name, value, _ := strings.Cut(part, "=")
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if a.CommandType == "ERASE_DEVICE" && rts.take(name, value) {
+			continue
+		}
 		i := slices.IndexFunc(spec.Params, func(p mass.Param) bool { return p.Flag == name })
 		if i < 0 {
-			return nil, fmt.Errorf("parameters: %q is not a parameter of %s (%s)", name, a.CommandType, paramsHelp(a.CommandType))
+			return fmt.Errorf("parameters: %q is not a parameter of %s (%s)", name, a.CommandType, paramsHelp(a.CommandType))
 		}
 		if spec.Params[i].Kind == mass.ParamBool {
 			switch strings.ToLower(value) {
@@ -165,19 +173,24 @@ func parseParams(a mass.Action, text string) (map[string]any, error) {
 			case "no", "false":
 				fields[spec.Params[i].Field] = false
 			default:
-				return nil, fmt.Errorf("parameters: %s is yes or no", name)
+				return fmt.Errorf("parameters: %s is yes or no", name)
 			}
 			continue
 		}
 		fields[spec.Params[i].Field] = value
 	}
 	if err := spec.ValidateFields(fields); err != nil {
-		return nil, fmt.Errorf("parameters: %w", err)
+		return fmt.Errorf("parameters: %w", err)
 	}
+	var err error
+	if a.ReturnToService, err = rts.option(); err != nil {
+		return fmt.Errorf("parameters: %w", err)
+	}
+	a.Fields = fields
 	if len(fields) == 0 {
-		return nil, nil
+		a.Fields = nil
 	}
-	return fields, nil
+	return nil
 }
 
 type planKeyMap struct {
@@ -333,7 +346,7 @@ func (m planModel) knobs() (mass.Action, mass.Knobs, error) {
 	k.CanaryGroup = f(fCanary)
 	k.AllowDuplicates = f(fDuplicates) == "send anyway"
 	if a.Kind != mass.KindSoftwareUpdate {
-		if a.Fields, perr = parseParams(a, f(fParams)); perr != nil {
+		if perr = parseParams(&a, f(fParams)); perr != nil {
 			errs = append(errs, perr.Error())
 		}
 	}

@@ -1,6 +1,7 @@
 package jamftest
 
 import (
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"sort"
@@ -15,6 +16,10 @@ type fieldRule struct {
 	enum []string
 	// length, when set, is the exact length of a string (a Find My PIN).
 	length int
+	// object is the schema of an object's properties (nil: any object).
+	object *bodyRule
+	// base64 strings must decode (profile data).
+	base64 bool
 }
 
 // bodyRule is a command type's commandData schema: its properties, the
@@ -31,12 +36,16 @@ type bodyRule struct {
 func commandBodies() map[string]bodyRule {
 	str, boolean, array := fieldRule{kind: "string"}, fieldRule{kind: "boolean"}, fieldRule{kind: "array"}
 	none := bodyRule{fields: map[string]fieldRule{}}
+	b64 := fieldRule{kind: "string", base64: true}
+	// ReturnToService: enabled is required.
+	returnToService := bodyRule{fields: map[string]fieldRule{"enabled": boolean, "mdmProfileData": b64, "wifiProfileData": b64,
+		"bootstrapToken": b64}, required: []string{"enabled"}}
 	return map[string]bodyRule{
 		"RESTART_DEVICE":   {fields: map[string]fieldRule{"rebuildKernelCache": boolean, "kextPaths": array, "notifyUser": boolean}},
 		"SHUT_DOWN_DEVICE": none,
 		"DEVICE_LOCK":      {fields: map[string]fieldRule{"message": str, "phoneNumber": str, "pin": str}},
 		"ERASE_DEVICE": {fields: map[string]fieldRule{"preserveDataPlan": boolean, "disallowProximitySetup": boolean,
-			"pin": {kind: "string", length: 6}, "returnToService": {kind: "object"},
+			"pin": {kind: "string", length: 6}, "returnToService": {kind: "object", object: &returnToService},
 			"obliterationBehavior": {kind: "string", enum: []string{"Default", "DoNotObliterate", "ObliterateWithWarning", "Always"}}}},
 		"ENABLE_LOST_MODE": {fields: map[string]fieldRule{"lostModeMessage": str, "lostModePhone": str, "lostModeFootnote": str},
 			oneOf: [][]string{{"lostModeMessage", "lostModePhone"}}},
@@ -61,6 +70,12 @@ func checkCommandBody(kind string, data map[string]any) (msg, field string) {
 	if !ok {
 		return "", ""
 	}
+	return rule.check(kind, "commandData.", data)
+}
+
+// check validates an object against the rule; prefix names where it is
+// in the body (commandData.returnToService.).
+func (rule bodyRule) check(kind, prefix string, data map[string]any) (msg, field string) {
 	names := make([]string, 0, len(data))
 	for k := range data {
 		if k != "commandType" {
@@ -71,20 +86,25 @@ func checkCommandBody(kind string, data map[string]any) (msg, field string) {
 	for _, name := range names {
 		f, ok := rule.fields[name]
 		if !ok {
-			return fmt.Sprintf("Unrecognized field %q for %s", name, kind), "commandData." + name
+			return fmt.Sprintf("Unrecognized field %q for %s", name, kind), prefix + name
 		}
 		if why := f.check(data[name]); why != "" {
-			return fmt.Sprintf("%s: %s", name, why), "commandData." + name
+			return fmt.Sprintf("%s: %s", name, why), prefix + name
+		}
+		if f.object != nil {
+			if msg, field := f.object.check(kind, prefix+name+".", data[name].(map[string]any)); msg != "" {
+				return msg, field
+			}
 		}
 	}
 	for _, name := range rule.required {
 		if _, ok := data[name]; !ok {
-			return fmt.Sprintf("%s is required for %s", name, kind), "commandData." + name
+			return fmt.Sprintf("%s is required for %s", strings.TrimPrefix(prefix, "commandData.")+name, kind), prefix + name
 		}
 	}
 	for _, group := range rule.oneOf {
 		if !slices.ContainsFunc(group, func(n string) bool { _, ok := data[n]; return ok }) {
-			return fmt.Sprintf("At least one of %s must be provided for %s", strings.Join(group, " or "), kind), "commandData." + group[0]
+			return fmt.Sprintf("At least one of %s must be provided for %s", strings.Join(group, " or "), kind), prefix + group[0]
 		}
 	}
 	return "", ""
@@ -113,7 +133,14 @@ func (f fieldRule) check(v any) string {
 			return "must be one of " + strings.Join(f.enum, ", ")
 		case f.length > 0 && len(s) != f.length:
 			return fmt.Sprintf("must be %d characters", f.length)
+		case f.base64 && !isBase64(s):
+			return "must be base64-encoded"
 		}
 	}
 	return ""
+}
+
+func isBase64(s string) bool {
+	_, err := base64.StdEncoding.DecodeString(s)
+	return err == nil
 }

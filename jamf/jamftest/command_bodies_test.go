@@ -88,7 +88,35 @@ func TestCommandBodiesFollowTheSpec(t *testing.T) {
 			}
 		}
 		if kind == "ERASE_DEVICE" {
-			full["returnToService"] = map[string]any{"enabled": false}
+			rts := props["returnToService"].Value
+			nested := map[string]any{}
+			for name, p := range rts.Properties {
+				if p.Value.Example == nil {
+					t.Fatalf("returnToService.%s has no example in the spec", name)
+				}
+				nested[name] = p.Value.Example
+			}
+			full["returnToService"] = nested
+			// Each of the object's required properties is required.
+			for _, name := range rts.Required {
+				without := map[string]any{}
+				for k, v := range nested {
+					if k != name {
+						without[k] = v
+					}
+				}
+				if got := send(kind, map[string]any{"returnToService": without}); got != http.StatusBadRequest {
+					t.Errorf("erase with returnToService without required %s: %d, want 400", name, got)
+				}
+			}
+			if len(rts.Required) == 0 {
+				t.Errorf("the spec's ReturnToService requires nothing")
+			}
+			for _, bad := range []map[string]any{{"enabled": true, "wifiProfileData": "not base64!"}, {"enabled": true, "notInTheSpec": "x"}, {"enabled": "yes"}} {
+				if got := send(kind, map[string]any{"returnToService": bad}); got != http.StatusBadRequest {
+					t.Errorf("erase with returnToService %v: %d, want 400", bad, got)
+				}
+			}
 		}
 		before := len(srv.Log().Commands())
 		if got := send(kind, full); got != http.StatusCreated {

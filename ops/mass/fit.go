@@ -77,6 +77,11 @@ func checkFields(a Action, devices []ops.Device) error {
 	if err := spec.ValidateFields(a.Fields); err != nil {
 		return err
 	}
+	if a.ReturnToService != nil {
+		if err := a.ReturnToService.check(a, devices); err != nil {
+			return err
+		}
+	}
 	have := map[Platform]bool{}
 	for _, d := range devices {
 		have[DevicePlatform(d)] = true
@@ -181,6 +186,9 @@ func (a Action) ParamsText() string {
 		default:
 			parts = append(parts, fmt.Sprintf("%s %v", prm.Flag, x))
 		}
+	}
+	if a.ReturnToService != nil {
+		parts = append(parts, a.ReturnToService.text())
 	}
 	return strings.Join(parts, ", ")
 }

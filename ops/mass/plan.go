@@ -34,6 +34,9 @@ type Action struct {
 	// CommandType is the Jamf command type for KindCommand (RESTART_DEVICE…).
 	CommandType string         `json:"commandType,omitempty"`
 	Fields      map[string]any `json:"fields,omitempty"`
+	// ReturnToService is ERASE_DEVICE's return-to-service option, its
+	// profiles kept by path and hash (CommandFields reads them to send).
+	ReturnToService *ReturnToService `json:"returnToService,omitempty"`
 	// FlushStatus is what KindFlush removes: Pending, Failed or Pending+Failed.
 	FlushStatus jamf.FlushStatus `json:"flushStatus,omitempty"`
 	// RiskLevel is the JSC level KindRisk pins ("" resets); Reason is why.

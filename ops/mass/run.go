@@ -124,12 +124,14 @@ func (r *Runner) flags() (paused, cancelled bool) {
 
 // run holds the per-run counters guarded by mu.
 type run struct {
-	r     *Runner
-	p     *Plan
-	st    *State
-	mu    sync.Mutex
-	batch int
-	stop  string // why the job stopped early ("" while fine)
+	r  *Runner
+	p  *Plan
+	st *State
+	// fields are the command body's fields as sent (Action.CommandFields).
+	fields map[string]any
+	mu     sync.Mutex
+	batch  int
+	stop   string // why the job stopped early ("" while fine)
 }
 
 func (x *run) event(kind EventKind, stage int, note string) Event {
@@ -180,6 +182,14 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 	}
 	r.limiter = rate.NewLimiter(rate.Limit(start), 1)
 	x := &run{r: r, p: p, st: st, batch: st.Batch}
+	if p.Action.Kind == KindCommand {
+		// The body as sent, read once: a profile that changed since the
+		// job was planned stops the job before anything is sent.
+		var err error
+		if x.fields, err = p.Action.CommandFields(); err != nil {
+			return st, fmt.Errorf("job %s: %w", p.ID, err)
+		}
+	}
 	if len(st.Anchor) != len(st.Targets) {
 		st.Anchor = make([]time.Time, len(st.Targets))
 	}
@@ -429,7 +439,7 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 	case KindSoftwareUpdate:
 		resp, err = x.sendPlans(rctx, idx)
 	default:
-		refs, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.p.Action.Fields}, ids)
+		refs, resp, err = x.r.Client.MDM.SendCommand(rctx, jamf.Platform(x.p.Platform), jamf.CommandData{CommandType: x.p.Action.CommandType, Fields: x.fields}, ids)
 	}
 	x.r.observeResult(resp, err)
 	var rlWait *jamf.RateLimitError
@@ -541,6 +551,9 @@ func auditParams(p *Plan) map[string]any {
 	}
 	if len(p.Action.Fields) > 0 {
 		out["fields"] = ops.RedactFields(p.Action.Fields)
+	}
+	if p.Action.ReturnToService != nil {
+		out["returnToService"] = p.Action.ReturnToService
 	}
 	if p.Action.FlushStatus != "" {
 		out["flushStatus"] = string(p.Action.FlushStatus)

@@ -1,0 +1,171 @@
+package mass
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/jamfops/jamfops/ops"
+)
+
+// ProfileFile is a configuration profile a command carries, kept in the
+// plan by where it is and what it was (its SHA-256), never by what it holds:
+// a Wi-Fi profile carries the network's password, and secrets never go in
+// a journal. The runner reads the file again when it sends and refuses a
+// file that changed since the job was planned.
+type ProfileFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// ReturnToService is ERASE_DEVICE's return-to-service option (iOS and
+// iPadOS 17, tvOS 18): the device erases itself, joins the network of the
+// Wi-Fi profile and enrolls again without anyone touching it.
+type ReturnToService struct {
+	// WiFiProfile is the Wi-Fi profile the erased device joins with; only
+	// an Apple TV on Ethernet does without one.
+	WiFiProfile *ProfileFile `json:"wifiProfile,omitempty"`
+	// MDMProfile is the enrollment profile, for devices not enrolled
+	// through Automated Device Enrollment (those re-enroll by ADE).
+	MDMProfile *ProfileFile `json:"mdmProfile,omitempty"`
+}
+
+// returnToServicePlatforms are the platforms Jamf Pro documents return to
+// service for.
+var returnToServicePlatforms = []Platform{IOS, SharedIPad, TvOS}
+
+// maxProfileSize bounds a profile file: real ones are a few kilobytes.
+const maxProfileSize = 1 << 20
+
+// Payload types a profile must carry to be used as what it is given for.
+const (
+	WiFiPayload = "com.apple.wifi.managed"
+	MDMPayload  = "com.apple.mdm"
+)
+
+// ReadProfile reads a configuration profile (signed or not) for a command:
+// at most 1 MiB, and carrying the payload type it is given for, so a wrong
+// file is refused before anything is sent. It returns the reference the
+// plan keeps and the bytes.
+func ReadProfile(path, payloadType string) (ProfileFile, []byte, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ProfileFile{}, nil, err
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return ProfileFile{}, nil, fmt.Errorf("profile %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxProfileSize+1))
+	switch {
+	case err != nil:
+		return ProfileFile{}, nil, fmt.Errorf("profile %s: %w", path, err)
+	case len(data) > maxProfileSize:
+		return ProfileFile{}, nil, fmt.Errorf("profile %s is over 1 MiB: not a configuration profile", path)
+	case !bytes.Contains(data, []byte(payloadType)):
+		return ProfileFile{}, nil, fmt.Errorf("profile %s has no %s payload", path, payloadType)
+	}
+	sum := sha256.Sum256(data)
+	return ProfileFile{Path: abs, SHA256: hex.EncodeToString(sum[:])}, data, nil
+}
+
+// load reads the profile again and checks it is the one planned.
+func (p ProfileFile) load(payloadType string) ([]byte, error) {
+	now, data, err := ReadProfile(p.Path, payloadType)
+	if err != nil {
+		return nil, err
+	}
+	if now.SHA256 != p.SHA256 {
+		return nil, fmt.Errorf("profile %s changed since the job was planned (sha256 %s…, planned %s…): plan a new job to send the new one", p.Path, now.SHA256[:12], p.SHA256[:12])
+	}
+	return data, nil
+}
+
+// check validates the option against the command and the targets' platforms.
+func (r *ReturnToService) check(a Action, devices []ops.Device) error {
+	if a.CommandType != "ERASE_DEVICE" {
+		return fmt.Errorf("--return-to-service is an option of ERASE_DEVICE, not %s", a.CommandType)
+	}
+	have := map[Platform]bool{}
+	for _, d := range devices {
+		have[DevicePlatform(d)] = true
+	}
+	if !slices.ContainsFunc(returnToServicePlatforms, func(p Platform) bool { return have[p] }) {
+		return fmt.Errorf("--return-to-service applies to %s only, and no target is", platformNames(returnToServicePlatforms))
+	}
+	if r.WiFiProfile == nil && (have[IOS] || have[SharedIPad]) {
+		return errors.New("--return-to-service needs --wifi-profile FILE: an erased iPhone or iPad has no network to enroll again over (only an Apple TV on Ethernet goes without one)")
+	}
+	if r.WiFiProfile != nil {
+		if _, err := r.WiFiProfile.load(WiFiPayload); err != nil {
+			return err
+		}
+	}
+	if r.MDMProfile != nil {
+		if _, err := r.MDMProfile.load(MDMPayload); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// commandData is the returnToService object of the command body, with the
+// profiles read again (and checked against the plan) base64-encoded.
+func (r *ReturnToService) commandData() (map[string]any, error) {
+	out := map[string]any{"enabled": true}
+	if r.WiFiProfile != nil {
+		data, err := r.WiFiProfile.load(WiFiPayload)
+		if err != nil {
+			return nil, err
+		}
+		out["wifiProfileData"] = base64.StdEncoding.EncodeToString(data)
+	}
+	if r.MDMProfile != nil {
+		data, err := r.MDMProfile.load(MDMPayload)
+		if err != nil {
+			return nil, err
+		}
+		out["mdmProfileData"] = base64.StdEncoding.EncodeToString(data)
+	}
+	return out, nil
+}
+
+// text describes the option for previews, confirmations and the audit.
+func (r *ReturnToService) text() string {
+	s := "return to service"
+	if r.WiFiProfile != nil {
+		s += fmt.Sprintf(", Wi-Fi profile %s (sha256 %s…)", filepath.Base(r.WiFiProfile.Path), r.WiFiProfile.SHA256[:12])
+	}
+	if r.MDMProfile != nil {
+		s += fmt.Sprintf(", MDM profile %s (sha256 %s…)", filepath.Base(r.MDMProfile.Path), r.MDMProfile.SHA256[:12])
+	}
+	return s
+}
+
+// CommandFields are the command body's fields as sent: the plan's
+// parameters and, for return to service, the profiles read from their files
+// (refused when a file changed since the job was planned).
+func (a Action) CommandFields() (map[string]any, error) {
+	if a.ReturnToService == nil {
+		return a.Fields, nil
+	}
+	rts, err := a.ReturnToService.commandData()
+	if err != nil {
+		return nil, err
+	}
+	out := maps.Clone(a.Fields)
+	if out == nil {
+		out = map[string]any{}
+	}
+	out["returnToService"] = rts
+	return out, nil
+}
