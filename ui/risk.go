@@ -115,10 +115,15 @@ type riskModel struct {
 	reason  textinput.Model
 	lastWhy string
 	targets []ops.RiskDevice
-	bar     progress.Model
-	done    int
-	total   int
-	events  chan riskEvent
+	// selLabel says which devices targets are; typed asks for their count
+	// to be typed (count) before the change runs.
+	selLabel string
+	typed    bool
+	count    textinput.Model
+	bar      progress.Model
+	done     int
+	total    int
+	events   chan riskEvent
 }
 
 func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
@@ -133,6 +138,7 @@ func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
 	}
 	m.filter = newFilterBox("filter by name, serial, user or JSC ID")
 	m.reason = newInput("reason: ", "why (recorded in the audit log)")
+	m.count = newInput("› ", "")
 	m.table = newTable([]column{{title: "Δ", width: 1}, {title: "RISK", width: 7}, {title: "NAME", width: 0}, {title: "SERIAL", width: 12},
 		{title: "USER", width: 15}, {title: "MODEL", width: 0}, {title: "CHECK-IN", width: 8, right: true}, {title: "SOURCE", width: 0}, {title: "SEEN", width: 6, right: true}})
 	m.table.marked = func(id string) bool { return m.marks[id] }
@@ -195,18 +201,41 @@ func riskStyle(st *Styles, l jsc.Level) lipgloss.Style {
 	return st.App.Subtle
 }
 
-// targetsNow returns the marked devices, or the one under the cursor.
-func (m riskModel) targetsNow() []ops.RiskDevice {
-	var out []ops.RiskDevice
+// selection is what a change acts on, by the rule of every list: the
+// marked devices, else the rows the filters show, else every device listed.
+// The label says which ("12 filtered devices of Sales Macs"); typed is true
+// when the count must be typed to confirm (a selection nobody marked, of
+// more than one device).
+func (m riskModel) selection() (targets []ops.RiskDevice, label string, typed bool) {
 	for _, d := range m.fleet {
 		if m.marks[d.JSC.ID] && m.inScope(d) {
-			out = append(out, d)
+			targets = append(targets, d)
 		}
 	}
-	if len(out) == 0 && m.table.n > 0 {
-		out = append(out, m.fleet[m.view[m.table.cursor]])
+	of := "the JSC fleet"
+	if m.label != "" {
+		of = ops.Clean(m.label)
 	}
-	return out
+	if len(targets) > 0 {
+		return targets, fmt.Sprintf("%s of %s", plural(len(targets), "marked device"), of), false
+	}
+	targets = make([]ops.RiskDevice, len(m.view))
+	for r, i := range m.view {
+		targets[r] = m.fleet[i]
+	}
+	if m.filtered() {
+		return targets, fmt.Sprintf("%s of %s", plural(len(targets), "filtered device"), of), len(targets) > 1
+	}
+	if len(targets) == 1 {
+		return targets, "the one device of " + of, false
+	}
+	return targets, fmt.Sprintf("all %s devices of %s", formatCount(len(targets)), of), true
+}
+
+// filtered reports whether a filter hides rows: the text, the level or
+// the source.
+func (m riskModel) filtered() bool {
+	return strings.TrimSpace(m.filter.value()) != "" || m.level != 0 || m.source != 0
 }
 
 func (m riskModel) capturing() bool { return m.filter.editing || m.stage != riskIdle }
@@ -378,12 +407,19 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 			m.lastWhy = strings.TrimSpace(m.reason.Value())
 			m.reason.Blur()
 			m.stage = riskConfirm
+			if m.typed {
+				m.count.SetValue("")
+				return m, m.count.Focus()
+			}
 			return m, nil
 		}
 		var cmd tea.Cmd
 		m.reason, cmd = m.reason.Update(msg)
 		return m, cmd
 	case riskConfirm:
+		if m.typed {
+			return m.typeCount(msg)
+		}
 		if msg.String() != "y" {
 			m.stage = riskIdle
 			return m, reportInfo("Cancelled: nothing was changed.")
@@ -432,8 +468,11 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 		if why := m.blocked(); why != "" {
 			return m, reportError(fmt.Errorf("risk changes are not available: %s", why))
 		}
-		if m.targets = m.targetsNow(); len(m.targets) == 0 {
-			return m, nil
+		if m.targets, m.selLabel, m.typed = m.selection(); len(m.targets) == 0 {
+			if m.filtered() {
+				return m, reportError(fmt.Errorf("the filters show no devices (esc clears the text, v and o cycle the level and source)"))
+			}
+			return m, reportError(fmt.Errorf("no devices are listed to change"))
 		}
 		if key.Matches(msg, m.keys.Reset) {
 			m.action = "reset"
@@ -444,6 +483,27 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 	}
 	m.table.move(msg)
 	return m, nil
+}
+
+// typeCount reads the typed count of a selection nobody marked: enter
+// with the right number runs the change, esc or a wrong number cancels.
+func (m riskModel) typeCount(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
+	switch msg.String() {
+	case "esc":
+		m.stage = riskIdle
+		m.count.Blur()
+		return m, reportInfo("Cancelled: nothing was changed.")
+	case "enter":
+		m.stage = riskIdle
+		m.count.Blur()
+		if got := strings.ReplaceAll(strings.TrimSpace(m.count.Value()), ",", ""); got != fmt.Sprint(len(m.targets)) {
+			return m, reportError(fmt.Errorf("cancelled: %q is not the number of devices (%d); nothing was changed", got, len(m.targets)))
+		}
+		return m.run()
+	}
+	var cmd tea.Cmd
+	m.count, cmd = m.count.Update(msg)
+	return m, cmd
 }
 
 // askReason opens the reason prompt, remembering the last reason.
@@ -597,17 +657,22 @@ func (m riskModel) View() string {
 	}
 	switch m.stage {
 	case riskChoosing:
-		return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(fmt.Sprintf("Change risk of %d device(s) to…", len(m.targets)))+"\n"+
+		return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(fmt.Sprintf("Change risk of %s to…", m.selLabel))+"\n"+
 			st.App.Key.Render("h")+" HIGH   "+st.App.Key.Render("m")+" MEDIUM   "+st.App.Key.Render("l")+" LOW   "+st.App.Key.Render("s")+" SECURE (pin)   "+
 			st.App.Key.Render("c")+" clear: back to JSC's own level\n"+st.App.Subtle.Render("any other key cancels"))
 	case riskReason:
 		return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(m.actionText())+"\n"+m.reason.View()+"\n"+st.App.Subtle.Render("enter continue · esc cancel"))
 	case riskConfirm:
 		need := riskChangeNeeds(len(m.targets), m.c.deps.JSC.BatchSize(), len(m.jscDevices))
-		c := confirmation{title: m.actionText() + "?", lines: []string{riskTargetsText(m.targets), "Reason: " + ops.Clean(m.lastWhy),
+		c := confirmation{title: m.actionText() + "?", lines: []string{"Devices: " + m.selLabel, riskTargetsText(m.targets), "Reason: " + ops.Clean(m.lastWhy),
 			fmt.Sprintf("Paced to 5 a second; about %d request(s) with the read-back, of %s left today.", need, formatCount(b.Remaining))}}
 		if w := ops.RiskBudgetWarning(b, need); w != "" {
 			c.lines = append(c.lines, "Warning: "+w+".")
+		}
+		if m.typed {
+			return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(m.actionText()+"?")+"\n"+strings.Join(c.lines, "\n")+"\n"+
+				st.App.Title.Render(fmt.Sprintf("Nothing is marked: this changes %s.", m.selLabel))+"\n"+st.App.Title.Render(fmt.Sprintf("Type the number of devices (%d) and enter:", len(m.targets)))+"\n"+
+				m.count.View()+"\n"+st.App.Subtle.Render("esc cancels · mark devices with space to change only those"))
 		}
 		return top + "\n" + c.View(st, m.c.width)
 	case riskRunning:

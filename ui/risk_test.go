@@ -153,7 +153,7 @@ func TestRiskReasonRequiredAndRemembered(t *testing.T) {
 	t.Parallel()
 	f, rs := newRiskFixture(t, "", "")
 	m := openRisk(t, f, 140, 40)
-	m = press(t, m, "t", "h", "enter") // no reason
+	m = press(t, m, "space", "t", "h", "enter") // one device marked, no reason
 	if st := m.(Model); !strings.Contains(st.status, "reason is required") {
 		t.Fatalf("status %q", st.status)
 	}
@@ -214,5 +214,64 @@ func TestRiskGoldenViews(t *testing.T) {
 			t.Run("confirm", func(t *testing.T) { golden.RequireEqual(t, view(m)) })
 			_ = ops.RiskCounts
 		})
+	}
+}
+
+// TestRiskSelectionRule: a change acts on the marked devices, else on the
+// rows the filters show, else on every device listed; the dialogue says
+// which, and a selection nobody marked of more than one device needs its
+// count typed (a wrong count changes nothing).
+func TestRiskSelectionRule(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 140, 40)
+	all := topOf(m).(riskModel).table.n
+	if all < 10 {
+		t.Fatalf("%d devices listed", all)
+	}
+	// Nothing marked, no filter: every device listed, count typed.
+	m = press(t, m, "R")
+	m = typeText(t, m, "drill")
+	m = press(t, m, "enter")
+	want := fmt.Sprintf("Nothing is marked: this changes all %s devices of the JSC fleet.", formatCount(all))
+	if v := screenText(m, f.srv); !strings.Contains(v, want) || !strings.Contains(v, fmt.Sprintf("Type the number of devices (%d) and enter:", all)) {
+		t.Fatalf("the whole list:\n%s", v)
+	}
+	m = press(t, m, "y")
+	m = press(t, m, "enter")
+	if st := m.(Model); !strings.Contains(st.status, "is not the number of devices") || len(rs.Log().Overrides()) != 0 {
+		t.Fatalf("a wrong count: status %q, %d overrides", st.status, len(rs.Log().Overrides()))
+	}
+	// The level filter shows the HIGH devices: those are the targets.
+	m = press(t, m, "v", "v")
+	high := topOf(m).(riskModel).table.n
+	if high < 2 || high >= all {
+		t.Fatalf("%d HIGH of %d", high, all)
+	}
+	m = press(t, m, "t", "s")
+	m = typeText(t, m, "triaged")
+	m = press(t, m, "enter")
+	if v := screenText(m, f.srv); !strings.Contains(v, fmt.Sprintf("this changes %d filtered devices of the JSC fleet", high)) {
+		t.Fatalf("the filtered rows:\n%s", v)
+	}
+	m = typeText(t, m, fmt.Sprint(high))
+	m = press(t, m, "enter")
+	got := map[string]bool{}
+	for _, o := range rs.Log().Overrides() {
+		if o.After != jsc.Secure {
+			t.Fatalf("override %+v", o)
+		}
+		got[o.DeviceID] = true
+	}
+	if len(got) != high {
+		t.Fatalf("%d devices changed, want the %d filtered", len(got), high)
+	}
+	// Marked rows win over the filter, with a plain y.
+	m = press(t, m, "v", "v", "v", "v", "space")
+	m = press(t, m, "R")
+	m = typeText(t, m, "one")
+	m = press(t, m, "enter")
+	if v := screenText(m, f.srv); !strings.Contains(v, "Devices: 1 marked device of the JSC fleet") || strings.Contains(v, "Type the number") {
+		t.Fatalf("one marked:\n%s", v)
 	}
 }
