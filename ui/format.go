@@ -2,24 +2,16 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/jamfops/jamfops/ops"
 )
 
-// formatCount writes n with thousands separators.
-func formatCount(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + formatCount(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// formatCount writes n with thousands separators (ops.FormatCount).
+func formatCount(n int) string { return ops.FormatCount(n) }
 
 // formatAge renders how long ago t was: "now", "4m", "3h", "12d".
 func formatAge(t *time.Time, now time.Time) string {

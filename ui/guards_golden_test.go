@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
@@ -70,5 +71,57 @@ func TestPlanStartsOnce(t *testing.T) {
 	jobs, _ := mass.ListJobs(f.deps.JobsDir)
 	if len(jobs) != 1 {
 		t.Fatalf("%d jobs, want 1", len(jobs))
+	}
+}
+
+// TestLiveJobDetailIsWholeAt80Columns: the live job's counts, pace and
+// reason for not sending break between their parts at 80 columns, so no
+// word or number is cut off the screen.
+func TestLiveJobDetailIsWholeAt80Columns(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{Computers: 40, MobileDevices: 10}, "", "")
+	p := savedJob(t, f, "RESTART_DEVICE")
+	m := start(t, f.deps, 80, 24)
+	mm := m.(Model)
+	note := "stage 1 done; watching its outcome for 2m0s"
+	mm.c.jobs[p.ID] = &liveJob{plan: p, last: mass.Event{Kind: mass.EvWaiting, Total: 12345, Sent: 1234, Pending: 11111, Skipped: 29, Rate: 2, Note: note}}
+	m = press(t, mm, ":")
+	m = typeText(t, m, "jobs")
+	m = press(t, m, "enter")
+	view := screenText(m, f.srv)
+	for _, line := range strings.Split(view, "\n") {
+		if ansi.StringWidth(line) > 80 {
+			t.Fatalf("a line of %d columns is cut by an 80-column terminal: %q", ansi.StringWidth(line), line)
+		}
+	}
+	flat := strings.Join(strings.Fields(view), " ")
+	for _, want := range []string{"pending 11,111", "not sending: " + note, "backlog guard off", "concurrency ≤ "} {
+		if !strings.Contains(flat, want) {
+			t.Fatalf("%q is cut at 80 columns:\n%s", want, view)
+		}
+	}
+}
+
+// TestPreflightIsOnScreenAt80x24: after P the preflight comes before the
+// form, whole, within an 80×24 terminal.
+func TestPreflightIsOnScreenAt80x24(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{Computers: 400, MobileDevices: 10}, "", "")
+	m := start(t, f.deps, 80, 24)
+	m = press(t, m, "enter", "M", "P")
+	lines := strings.Split(screenText(m, f.srv), "\n")
+	if len(lines) > 24 {
+		lines = lines[:24] // what the terminal shows
+	}
+	for _, line := range lines {
+		if ansi.StringWidth(line) > 80 {
+			t.Fatalf("a line of %d columns: %q", ansi.StringWidth(line), line)
+		}
+	}
+	shown := strings.Join(strings.Fields(strings.Join(lines, "\n")), " ")
+	for _, want := range []string{"Preflight (nothing sent yet)", "to send", "requests in stages", "first stage (in list order): ", "privileges: View MDM command information in Jamf Pro API — held"} {
+		if !strings.Contains(shown, want) {
+			t.Fatalf("%q is not on an 80×24 screen:\n%s", want, strings.Join(lines, "\n"))
+		}
 	}
 }

@@ -321,7 +321,12 @@ func jobsColumns(w int) []column {
 func (m *jobsModel) setSize(w, h int) {
 	m.list.cols = jobsColumns(w)
 	m.list.setSize(w, max(4, h/3))
-	m.results.setSize(w, max(4, h-h/3-10))
+	// Narrow screens wrap the job's detail onto more lines (View).
+	detail := 10
+	if w < 110 {
+		detail = 13
+	}
+	m.results.setSize(w, max(4, h-h/3-detail))
 	m.bar.SetWidth(min(70, w-20))
 	m.filter.setWidth(w - 4)
 }
@@ -367,10 +372,14 @@ func (m jobsModel) View() string {
 		if j.plan.Knobs.BacklogLimit > 0 {
 			backlog = fmt.Sprintf("~%d pending (limit %d)", e.Backlog, j.plan.Knobs.BacklogLimit)
 		}
-		b.WriteString(fmt.Sprintf("  sent %s · failed %s · skipped %s · cancelled %s · pending %s · %s\n",
-			st.Status.Completed.Render(formatCount(e.Sent)), st.Status.Failed.Render(formatCount(e.Failed)), formatCount(e.Skipped), formatCount(e.Cancelled),
-			formatCount(e.Pending), j.etaText()))
-		b.WriteString(st.App.Subtle.Render(fmt.Sprintf("  rate %.2f/s (ceiling %.1f) · concurrency ≤ %d · backlog guard %s", e.Rate, j.plan.Knobs.Rate, j.plan.Knobs.Concurrency, backlog)) + "\n")
+		// Lines break between their parts, never inside a number or a
+		// word, so nothing is cut at 80 columns.
+		width := max(20, m.c.width-4)
+		counts := []string{"sent " + st.Status.Completed.Render(formatCount(e.Sent)), "failed " + st.Status.Failed.Render(formatCount(e.Failed)),
+			"skipped " + formatCount(e.Skipped), "cancelled " + formatCount(e.Cancelled), "pending " + formatCount(e.Pending), j.etaText()}
+		b.WriteString(indent(packParts(counts, width), "  ") + "\n")
+		pace := []string{fmt.Sprintf("rate %.2f/s (ceiling %.1f)", e.Rate, j.plan.Knobs.Rate), fmt.Sprintf("concurrency ≤ %d", j.plan.Knobs.Concurrency), "backlog guard " + backlog}
+		b.WriteString(st.App.Subtle.Render(indent(packParts(pace, width), "  ")) + "\n")
 		state := "running"
 		switch {
 		case j.ended && j.cancelling:
@@ -384,9 +393,11 @@ func (m jobsModel) View() string {
 		case e.Kind == mass.EvHold:
 			state = "held: " + e.Note + " (g goes ahead)"
 		case e.Kind == mass.EvWaiting:
-			state = "waiting: " + e.Note
+			state = "" // the counts line says why it is not sending
 		}
-		b.WriteString("  " + st.App.Hint.Render(ops.Clean(state)) + "\n")
+		if state != "" {
+			b.WriteString(st.App.Hint.Render(indent(wrapLines(ops.Clean(state), width, 3), "  ")) + "\n")
+		}
 	}
 	if m.showRes {
 		b.WriteString(m.results.View(st))

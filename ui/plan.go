@@ -538,42 +538,17 @@ func (m planModel) View() string {
 	st := &m.c.styles
 	var b strings.Builder
 	b.WriteString(st.App.Title.Render("Plan a mass action") + st.App.Subtle.Render(fmt.Sprintf(" · %s devices of %s", formatCount(len(m.devices)), ops.Clean(m.label))) + "\n\n")
-	// While a start is being confirmed, the question replaces the form so
-	// that it is on screen even on a small terminal.
-	if m.confirm == 0 {
-		b.WriteString(m.formView())
-	}
+	// The preflight (or its error) comes first, so that it is on screen
+	// whole at 80×24; while a start is being confirmed, the question
+	// replaces the form.
+	pre := m.preflightView()
 	switch {
-	case m.loading:
-		b.WriteString("  Preflight: resolving targets, skip rules and privileges…\n")
-	case m.err != nil:
-		b.WriteString("  " + st.App.Error.Render("Cannot plan") + " " + humanError(m.err) + "\n")
-	case m.pf != nil:
-		pf := m.pf
-		b.WriteString(st.App.Bold.Render("  Preflight (nothing sent yet)") + "\n")
-		b.WriteString(fmt.Sprintf("  %s devices: %s online, %s offline · %s to send, %s skipped\n", formatCount(pf.Total), formatCount(pf.Online),
-			formatCount(pf.Offline), formatCount(pf.Send), formatCount(pf.Total-pf.Send)))
-		for _, why := range ops.SortedByCount(pf.Skipped) {
-			b.WriteString(fmt.Sprintf("    skipped %s: %s\n", formatCount(pf.Skipped[why]), why))
-		}
-		if s := m.plan.Action.ParamsText(); s != "" {
-			b.WriteString("  parameters: " + ops.Clean(s) + "\n")
-		}
-		if m.plan.Action.Kind == mass.KindCommand && !m.plan.Knobs.AllowDuplicates {
-			b.WriteString(fmt.Sprintf("  devices already holding %s pending are skipped (%s)\n", m.plan.Action.CommandType, formatCount(pf.Duplicates)))
-		}
-		b.WriteString(fmt.Sprintf("  %s requests in stages %s · about %s at the ceiling\n", formatCount(pf.Requests), mass.StagesText(pf.StageSizes), pf.Estimate.Round(time.Second)))
-		if m.plan.Stages > 1 && len(pf.FirstStage) > 0 {
-			b.WriteString("  first stage (" + firstStageOrder(m.plan) + "): " + namesPreview(pf.FirstStage, 5) + "\n")
-		}
-		privs := "privileges: " + strings.Join(pf.Privileges, ", ")
-		if len(pf.Missing) > 0 {
-			b.WriteString("  " + st.App.Error.Render(privs+" — MISSING "+strings.Join(pf.Missing, ", ")) + "\n")
-		} else {
-			b.WriteString("  " + st.App.Info.Render(privs+" — held") + "\n")
-		}
+	case m.confirm != 0:
+		b.WriteString(pre)
+	case m.loading || m.err != nil || m.pf != nil:
+		b.WriteString(pre + "\n" + m.formView())
 	default:
-		b.WriteString(st.App.Subtle.Render("  P runs the preflight: it freezes the exact target list and sends nothing.") + "\n")
+		b.WriteString(m.formView() + pre)
 	}
 	switch m.confirm {
 	case 1:
@@ -586,6 +561,49 @@ func (m planModel) View() string {
 			what = fmt.Sprintf("Now type the profile name (%s) and enter:", ops.Clean(m.c.deps.Profile))
 		}
 		b.WriteString(st.App.Box.Render(st.App.Title.Render(what) + "\n" + m.answer.View() + "\n" + st.App.Subtle.Render("esc cancels")))
+	}
+	return b.String()
+}
+
+// preflightView is the preflight's outcome (or what runs it), each line
+// broken to the screen's width rather than cut.
+func (m planModel) preflightView() string {
+	st := &m.c.styles
+	width := max(20, m.c.width-4)
+	var b strings.Builder
+	line := func(s string) { b.WriteString(indent(wrapLines(s, width, 4), "  ") + "\n") }
+	switch {
+	case m.loading:
+		line("Preflight: resolving targets, skip rules and privileges…")
+	case m.err != nil:
+		b.WriteString("  " + st.App.Error.Render("Cannot plan") + "\n")
+		b.WriteString(indent(wrapLines(humanError(m.err), width, 12), "  ") + "\n")
+	case m.pf != nil:
+		pf := m.pf
+		b.WriteString(st.App.Bold.Render("  Preflight (nothing sent yet)") + "\n")
+		line(fmt.Sprintf("%s devices: %s online, %s offline · %s to send, %s skipped", formatCount(pf.Total), formatCount(pf.Online),
+			formatCount(pf.Offline), formatCount(pf.Send), formatCount(pf.Total-pf.Send)))
+		for _, why := range ops.SortedByCount(pf.Skipped) {
+			line(fmt.Sprintf("  skipped %s: %s", formatCount(pf.Skipped[why]), ops.Clean(why)))
+		}
+		if s := m.plan.Action.ParamsText(); s != "" {
+			line("parameters: " + ops.Clean(s))
+		}
+		if m.plan.Action.Kind == mass.KindCommand && !m.plan.Knobs.AllowDuplicates {
+			line(fmt.Sprintf("devices already holding %s pending are skipped (%s)", m.plan.Action.CommandType, formatCount(pf.Duplicates)))
+		}
+		line(fmt.Sprintf("%s requests in stages %s · about %s at the ceiling", formatCount(pf.Requests), mass.StagesText(pf.StageSizes), pf.Estimate.Round(time.Second)))
+		if m.plan.Stages > 1 && len(pf.FirstStage) > 0 {
+			line("first stage (" + firstStageOrder(m.plan) + "): " + namesPreview(pf.FirstStage, 5))
+		}
+		privs := "privileges: " + strings.Join(pf.Privileges, ", ")
+		if len(pf.Missing) > 0 {
+			b.WriteString(st.App.Error.Render(indent(wrapLines(privs+" — MISSING "+strings.Join(pf.Missing, ", "), width, 4), "  ")) + "\n")
+		} else {
+			b.WriteString(st.App.Info.Render(indent(wrapLines(privs+" — held", width, 4), "  ")) + "\n")
+		}
+	default:
+		b.WriteString(st.App.Subtle.Render(indent(wrapLines("P runs the preflight: it freezes the exact target list and sends nothing.", width, 2), "  ")) + "\n")
 	}
 	return b.String()
 }

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
-	"strconv"
 	"strings"
+
+	"github.com/jamfops/jamfops/ops"
 )
 
 // Stage orders: which devices go first, into the canary.
@@ -66,7 +67,7 @@ func stageOrder(send []int, targets []Target, k Knobs, pilot map[string]bool) []
 func StagesText(sizes []int) string {
 	parts := make([]string, len(sizes))
 	for i, n := range sizes {
-		parts[i] = strconv.Itoa(n)
+		parts[i] = ops.FormatCount(n)
 	}
 	if len(parts) == 1 {
 		return "one stage of " + parts[0]
