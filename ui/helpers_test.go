@@ -143,7 +143,8 @@ func start(t *testing.T, deps Deps, w, h int) tea.Model {
 // random port replaced so that views can be compared.
 func screenText(m tea.Model, srv *jamftest.Server) string {
 	s := ansi.Strip(m.(Model).render())
-	return strings.ReplaceAll(s, srv.URL, "http://127.0.0.1:PORT")
+	s = strings.ReplaceAll(s, srv.URL, "http://127.0.0.1:PORT")
+	return strings.ReplaceAll(s, strings.TrimPrefix(srv.URL, "http://"), "127.0.0.1:PORT")
 }
 
 // deviceWith finds a computer whose queue has commands in one of states.

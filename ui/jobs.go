@@ -366,7 +366,9 @@ func (m jobsModel) View() string {
 		b.WriteString(st.App.Subtle.Render(indent(wrapLines(m.diskHint(), m.c.width-4, 2), "  ")) + "\n")
 	} else {
 		e := j.last
-		b.WriteString(fmt.Sprintf("\n  %s to %s · stage %d of %d\n", st.App.Bold.Render(j.plan.Action.String()), ops.Clean(j.plan.Label), e.Stage+1, max(1, e.Stages)))
+		head := []string{st.App.Bold.Render(j.plan.Action.String()) + " to " + ops.Clean(j.plan.Label), "on " + ops.Clean(serverHost(j.plan.Server)),
+			fmt.Sprintf("stage %d of %d", e.Stage+1, max(1, e.Stages))}
+		b.WriteString("\n" + indent(packParts(head, max(20, m.c.width-4)), "  ") + "\n")
 		b.WriteString("  " + m.bar.ViewAs(progressValue(e)) + fmt.Sprintf(" %3.0f%%\n", 100*progressValue(e)))
 		backlog := "off"
 		if j.plan.Knobs.BacklogLimit > 0 {

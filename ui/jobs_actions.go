@@ -191,15 +191,20 @@ func (m jobsModel) askDiscard(d mass.JobInfo) (jobsModel, tea.Cmd, bool) {
 // diskHint says what can be done with a job not running in this session.
 func (m jobsModel) diskHint() string {
 	s, ok := m.status()
-	switch {
-	case !ok:
+	if !ok {
 		return ""
-	case s.ended != "":
-		return "Ended (" + s.ended + "): d shows per-device results, e exports them, F follows up the failed or unanswered devices."
-	case s.heldDisk:
-		return "Held, not running here: R resumes it (then g), C discards it, d per-device results."
 	}
-	return "Interrupted: R resumes it, C discards it, d shows per-device results."
+	on := ""
+	if s.disk != nil {
+		on = " on " + ops.Clean(serverHost(s.disk.Plan.Server))
+	}
+	switch {
+	case s.ended != "":
+		return "Ended" + on + " (" + s.ended + "): d shows per-device results, e exports them, F follows up the failed or unanswered devices."
+	case s.heldDisk:
+		return "Held" + on + ", not running here: R resumes it (then g), C discards it, d per-device results."
+	}
+	return "Interrupted" + on + ": R resumes it, C discards it, d shows per-device results."
 }
 
 // followUpKey plans a follow-up of a finished command job, or says why not.
