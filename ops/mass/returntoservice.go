@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -60,11 +61,24 @@ func ReadProfile(path, payloadType string) (ProfileFile, []byte, error) {
 	if err != nil {
 		return ProfileFile{}, nil, err
 	}
+	// Only a regular file: opening a named pipe nobody writes to blocks
+	// for ever, and a device (/dev/zero) is not a profile. The file opened
+	// must be the one looked at (it may be swapped in between).
+	before, err := os.Stat(abs)
+	if err != nil {
+		return ProfileFile{}, nil, fmt.Errorf("profile %s: %w", path, errors.Unwrap(err))
+	}
+	if !before.Mode().IsRegular() {
+		return ProfileFile{}, nil, fmt.Errorf("profile %s is %s, not a file", path, fileKind(before.Mode()))
+	}
 	f, err := os.Open(abs)
 	if err != nil {
 		return ProfileFile{}, nil, fmt.Errorf("profile %s: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
+	if after, err := f.Stat(); err != nil || !os.SameFile(before, after) {
+		return ProfileFile{}, nil, fmt.Errorf("profile %s changed while it was read; try again", path)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxProfileSize+1))
 	switch {
 	case err != nil:
@@ -85,9 +99,33 @@ func (p ProfileFile) load(payloadType string) ([]byte, error) {
 		return nil, err
 	}
 	if now.SHA256 != p.SHA256 {
-		return nil, fmt.Errorf("profile %s changed since the job was planned (sha256 %s…, planned %s…): plan a new job to send the new one", p.Path, now.SHA256[:12], p.SHA256[:12])
+		return nil, fmt.Errorf("profile %s changed since the job was planned (sha256 %s…, planned %s…): plan a new job to send the new one", p.Path, shortSum(now.SHA256), shortSum(p.SHA256))
 	}
 	return data, nil
+}
+
+// shortSum is the first 12 characters of a hash, for messages; a hash
+// from a journal edited by hand may be shorter (or not hex at all).
+func shortSum(sum string) string {
+	if len(sum) > 12 {
+		sum = sum[:12]
+	}
+	return ops.Clean(sum)
+}
+
+// fileKind names what a path that is not a regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
 }
 
 // check validates the option against the command and the targets' platforms.
@@ -143,10 +181,10 @@ func (r *ReturnToService) commandData() (map[string]any, error) {
 func (r *ReturnToService) text() string {
 	s := "return to service"
 	if r.WiFiProfile != nil {
-		s += fmt.Sprintf(", Wi-Fi profile %s (sha256 %s…)", filepath.Base(r.WiFiProfile.Path), r.WiFiProfile.SHA256[:12])
+		s += fmt.Sprintf(", Wi-Fi profile %s (sha256 %s…)", filepath.Base(r.WiFiProfile.Path), shortSum(r.WiFiProfile.SHA256))
 	}
 	if r.MDMProfile != nil {
-		s += fmt.Sprintf(", MDM profile %s (sha256 %s…)", filepath.Base(r.MDMProfile.Path), r.MDMProfile.SHA256[:12])
+		s += fmt.Sprintf(", MDM profile %s (sha256 %s…)", filepath.Base(r.MDMProfile.Path), shortSum(r.MDMProfile.SHA256))
 	}
 	return s
 }

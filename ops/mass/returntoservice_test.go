@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
 	"github.com/jamfops/jamfops/ops"
@@ -159,5 +161,48 @@ func TestReturnToServiceIsRefusedWhereItCannotWork(t *testing.T) {
 	}
 	if _, _, err := ReadProfile(big, WiFiPayload); err == nil || !strings.Contains(err.Error(), "over 1 MiB") {
 		t.Errorf("a 1.3 MB file: %v", err)
+	}
+}
+
+// TestReadProfileRefusesWhatIsNotAFile: a named pipe (nobody writing),
+// a directory and an endless device are refused at once, with an error
+// and no hang or unbounded read.
+func TestReadProfileRefusesWhatIsNotAFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "wifi.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	for _, path := range []string{fifo, dir, "/dev/zero"} {
+		done := make(chan error, 1)
+		go func() { _, _, err := ReadProfile(path, WiFiPayload); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Fatalf("%s: read as a profile", path)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: reading it did not return in 5 s", path)
+		}
+	}
+}
+
+// TestProfileReferenceWithABadHashDoesNotPanic: a journal edited by hand
+// (or cut short) may hold a profile hash shorter than 12 characters; the
+// plan's description and the re-read refuse it with an error instead of
+// crashing the console or the runner.
+func TestProfileReferenceWithABadHashDoesNotPanic(t *testing.T) {
+	t.Parallel()
+	path := wifiProfile(t, "pw")
+	for _, sum := range []string{"", "abc"} {
+		r := &ReturnToService{WiFiProfile: &ProfileFile{Path: path, SHA256: sum}}
+		a := Action{Kind: KindCommand, CommandType: "ERASE_DEVICE", ReturnToService: r}
+		if s := a.ParamsText(); !strings.Contains(s, "return to service") {
+			t.Fatalf("params %q", s)
+		}
+		if _, err := a.CommandFields(); err == nil || !strings.Contains(err.Error(), "changed since the job was planned") {
+			t.Fatalf("hash %q: %v", sum, err)
+		}
 	}
 }
