@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/jamfops/jamfops/ops"
 )
@@ -206,4 +207,66 @@ func (a Action) CommandFields() (map[string]any, error) {
 	}
 	out["returnToService"] = rts
 	return out, nil
+}
+
+// sentSecrets are the values of a command body that must never come back
+// in what jamfops records: the profiles' data (a Wi-Fi password) and a
+// PIN. A server may repeat the request in its error (a hostile or a
+// careless one), and that text goes into the journal and the audit log.
+func sentSecrets(fields map[string]any) []string {
+	var out []string
+	for k, v := range fields {
+		switch x := v.(type) {
+		case string:
+			if k == "pin" && x != "" {
+				out = append(out, x)
+			}
+		case map[string]any:
+			out = append(out, sentSecrets(x)...)
+			for _, name := range []string{"wifiProfileData", "mdmProfileData"} {
+				if s, ok := x[name].(string); ok && s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// minEchoRun is the shortest run of base64 characters taken for a piece
+// of a profile echoed back (an error may cut the body it repeats).
+const minEchoRun = 16
+
+// scrubSecrets replaces in a server's message every secret sent and every
+// run of base64 characters, minEchoRun long or more, that is a piece of
+// one (a truncated echo).
+func scrubSecrets(msg string, secrets []string) string {
+	if len(secrets) == 0 {
+		return msg
+	}
+	for _, s := range secrets {
+		msg = strings.ReplaceAll(msg, s, "(redacted)")
+	}
+	isB64 := func(c byte) bool {
+		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '='
+	}
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		if !isB64(msg[i]) {
+			b.WriteByte(msg[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(msg) && isB64(msg[j]) {
+			j++
+		}
+		run := msg[i:j]
+		if len(run) >= minEchoRun && slices.ContainsFunc(secrets, func(s string) bool { return strings.Contains(s, run) }) {
+			run = "(redacted)"
+		}
+		b.WriteString(run)
+		i = j
+	}
+	return b.String()
 }
