@@ -206,3 +206,55 @@ func TestProfileReferenceWithABadHashDoesNotPanic(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnToServiceProfileDeletedBeforeResume: a profile deleted before
+// the job runs stops it before anything is sent, with the file named; put
+// back unchanged, the same job runs.
+func TestReturnToServiceProfileDeletedBeforeResume(t *testing.T) {
+	t.Parallel()
+	e, devs := newMobileEnv(t, 10)
+	path := wifiProfile(t, "first")
+	saved, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _, err := ReadProfile(path, WiFiPayload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := Build(context.Background(), e.c, Request{Action: Action{Kind: KindCommand, CommandType: "ERASE_DEVICE",
+		ReturnToService: &ReturnToService{WiFiProfile: &ref}}, Knobs: fast(), Devices: devs, Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := CreateJournal(e.dir, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	_, st, _ := ReadJournal(j.Path())
+	_, err = NewRunner(e.c, j, e.audit).Run(context.Background(), p, st)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("run without the profile: %v", err)
+	}
+	for _, c := range e.srv.Log().Commands() {
+		if c.CommandType == "ERASE_DEVICE" {
+			t.Fatal("an erase was sent without its profile")
+		}
+	}
+	if err := os.WriteFile(path, saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, st, _ = ReadJournal(j.Path())
+	if st.Ended != "" {
+		t.Fatalf("the job ended (%s) though nothing was sent", st.Ended)
+	}
+	r := NewRunner(e.c, j, e.audit)
+	r.Poll = 20 * time.Millisecond
+	if _, err := r.Run(context.Background(), p, st); err != nil {
+		t.Fatalf("resume with the profile back: %v", err)
+	}
+}
