@@ -275,3 +275,37 @@ func TestRiskSelectionRule(t *testing.T) {
 		t.Fatalf("one marked:\n%s", v)
 	}
 }
+
+// TestRiskMarksHiddenByAFilterAreSaid: marks stay on rows a filter then
+// hides, and the change acts on every marked device; the dialogue says how
+// many of them the filters hide and asks for the count typed, so nobody
+// changes devices they cannot see with a bare y.
+func TestRiskMarksHiddenByAFilterAreSaid(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 140, 40)
+	m = press(t, m, "space", "G", "space") // the first row (HIGH) and the last
+	rm := topOf(m).(riskModel)
+	if len(rm.marks) != 2 {
+		t.Fatalf("%d marked", len(rm.marks))
+	}
+	m = press(t, m, "v", "v") // HIGH only: the last row is hidden
+	m = press(t, m, "t", "m")
+	m = typeText(t, m, "hidden marks")
+	m = press(t, m, "enter")
+	v := screenText(m, f.srv)
+	if !strings.Contains(v, "Devices: 2 marked devices of the JSC fleet, 1 of them hidden by the filters") || !strings.Contains(v, "Type the number of devices (2) and enter:") {
+		t.Fatalf("marks hidden by a filter:\n%s", v)
+	}
+	m = press(t, m, "y")
+	if n := len(rs.Log().Overrides()); n != 0 {
+		t.Fatalf("a bare y changed %d devices", n)
+	}
+	m = press(t, m, "backspace")
+	m = typeText(t, m, "2")
+	m = press(t, m, "enter")
+	if n := len(rs.Log().Overrides()); n != 2 {
+		t.Fatalf("%d devices changed, want the 2 marked", n)
+	}
+	_ = m
+}
