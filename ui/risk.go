@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -512,14 +513,22 @@ func (m riskModel) typeCount(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 	case "enter":
 		m.stage = riskIdle
 		m.count.Blur()
-		if got := strings.ReplaceAll(strings.TrimSpace(m.count.Value()), ",", ""); got != fmt.Sprint(len(m.targets)) {
-			return m, reportError(fmt.Errorf("cancelled: %q is not the number of devices (%d); nothing was changed", got, len(m.targets)))
+		if got := m.count.Value(); !countTyped(got, len(m.targets)) {
+			return m, reportError(fmt.Errorf("cancelled: %q is not the number of devices (%d); nothing was changed", strings.TrimSpace(got), len(m.targets)))
 		}
 		return m.run()
 	}
 	var cmd tea.Cmd
 	m.count, cmd = m.count.Update(msg)
 	return m, cmd
+}
+
+// countTyped reports whether typed is n as the console writes it, with
+// or without its thousands commas (1200 or 1,200), spaces around it
+// ignored: not 12,00, 01200 or 1 200.
+func countTyped(typed string, n int) bool {
+	typed = strings.TrimSpace(typed)
+	return typed == strconv.Itoa(n) || typed == formatCount(n)
 }
 
 // askReason opens the reason prompt, remembering the last reason.

@@ -309,3 +309,18 @@ func TestRiskMarksHiddenByAFilterAreSaid(t *testing.T) {
 	}
 	_ = m
 }
+
+// TestRiskTypedCountIsTheNumber: the typed count is the number as shown,
+// with or without its thousands commas; commas elsewhere, a leading zero
+// or a space inside are not the number.
+func TestRiskTypedCountIsTheNumber(t *testing.T) {
+	t.Parallel()
+	for typed, ok := range map[string]bool{"1200": true, " 1,200 ": true, "12,00": false, "1,2,0,0": false, "01200": false, "1 200": false, "": false, "1200.": false} {
+		if got := countTyped(typed, 1200); got != ok {
+			t.Errorf("%q for 1200: accepted %v, want %v", typed, got, ok)
+		}
+	}
+	if !countTyped("7", 7) || countTyped("07", 7) {
+		t.Error("a small count")
+	}
+}
