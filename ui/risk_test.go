@@ -324,3 +324,37 @@ func TestRiskTypedCountIsTheNumber(t *testing.T) {
 		t.Error("a small count")
 	}
 }
+
+// TestRiskRefreshDuringTheDialogueKeepsItsTargets: a listing that arrives
+// while the confirmation is open (a refresh begun before) changes the
+// rows behind it, not what the dialogue said it would change.
+func TestRiskRefreshDuringTheDialogueKeepsItsTargets(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 140, 40)
+	rm := topOf(m).(riskModel)
+	all := rm.table.n
+	m = press(t, m, "t", "l")
+	m = typeText(t, m, "drill")
+	m = press(t, m, "enter")
+	rm = topOf(m).(riskModel)
+	fewer := rm.jscDevices[:3]
+	m = drive(t, m, func() tea.Msg {
+		return riskLoadedMsg{req: rm.req, from: rm.sc.id, devices: fewer, taken: t0}
+	})
+	if n := topOf(m).(riskModel).table.n; n != 3 {
+		t.Fatalf("the refresh left %d rows", n)
+	}
+	if v := screenText(m, f.srv); !strings.Contains(v, fmt.Sprintf("Type the number of devices (%d) and enter:", all)) {
+		t.Fatalf("the dialogue after the refresh:\n%s", v)
+	}
+	m = typeText(t, m, fmt.Sprint(all))
+	m = press(t, m, "enter")
+	got := map[string]bool{}
+	for _, o := range rs.Log().Overrides() {
+		got[o.DeviceID] = true
+	}
+	if len(got) != all {
+		t.Fatalf("%d devices changed, want the %d the dialogue named", len(got), all)
+	}
+}
