@@ -523,6 +523,16 @@ func (m riskModel) typeCount(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 	return m, cmd
 }
 
+// typedHint is the typed confirmation's last line: how to change fewer.
+func (m riskModel) typedHint() string {
+	for _, d := range m.targets {
+		if m.marks[d.JSC.ID] {
+			return "esc cancels · clear the filters to see every marked device"
+		}
+	}
+	return "esc cancels · mark devices with space to change only those"
+}
+
 // countTyped reports whether typed is n as the console writes it, with
 // or without its thousands commas (1200 or 1,200), spaces around it
 // ignored: not 12,00, 01200 or 1 200.
@@ -697,7 +707,7 @@ func (m riskModel) View() string {
 		if m.typedWhy != "" {
 			return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(m.actionText()+"?")+"\n"+strings.Join(c.lines, "\n")+"\n"+
 				st.App.Title.Render(m.typedWhy)+"\n"+st.App.Title.Render(fmt.Sprintf("Type the number of devices (%d) and enter:", len(m.targets)))+"\n"+
-				m.count.View()+"\n"+st.App.Subtle.Render("esc cancels · mark devices with space to change only those"))
+				m.count.View()+"\n"+st.App.Subtle.Render(m.typedHint()))
 		}
 		return top + "\n" + c.View(st, m.c.width)
 	case riskRunning:

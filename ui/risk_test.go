@@ -294,7 +294,8 @@ func TestRiskMarksHiddenByAFilterAreSaid(t *testing.T) {
 	m = typeText(t, m, "hidden marks")
 	m = press(t, m, "enter")
 	v := screenText(m, f.srv)
-	if !strings.Contains(v, "Devices: 2 marked devices of the JSC fleet, 1 of them hidden by the filters") || !strings.Contains(v, "Type the number of devices (2) and enter:") {
+	if !strings.Contains(v, "Devices: 2 marked devices of the JSC fleet, 1 of them hidden by the filters") || !strings.Contains(v, "Type the number of devices (2) and enter:") ||
+		!strings.Contains(v, "clear the filters to see every marked device") {
 		t.Fatalf("marks hidden by a filter:\n%s", v)
 	}
 	m = press(t, m, "y")
