@@ -86,6 +86,8 @@ func ReadProfile(path, payloadType string) (ProfileFile, []byte, error) {
 		return ProfileFile{}, nil, fmt.Errorf("profile %s: %w", path, err)
 	case len(data) > maxProfileSize:
 		return ProfileFile{}, nil, fmt.Errorf("profile %s is over 1 MiB: not a configuration profile", path)
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return ProfileFile{}, nil, fmt.Errorf("profile %s is UTF-16: save it as UTF-8 (as Apple Configurator and Jamf Pro do)", path)
 	case !bytes.Contains(data, []byte(payloadType)):
 		return ProfileFile{}, nil, fmt.Errorf("profile %s has no %s payload", path, payloadType)
 	}

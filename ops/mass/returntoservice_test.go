@@ -258,3 +258,41 @@ func TestReturnToServiceProfileDeletedBeforeResume(t *testing.T) {
 		t.Fatalf("resume with the profile back: %v", err)
 	}
 }
+
+// TestReadProfileEncodings: a UTF-8 byte-order mark, CRLF line ends and a
+// signed (binary) profile are read as they are (and sent byte for byte);
+// a UTF-16 profile is refused
+// by name rather than as a profile without a Wi-Fi payload.
+func TestReadProfileEncodings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	body := "<?xml version=\"1.0\"?>\r\n<plist><dict><key>PayloadType</key><string>com.apple.wifi.managed</string></dict></plist>\r\n"
+	bom := filepath.Join(dir, "bom.mobileconfig")
+	if err := os.WriteFile(bom, append([]byte("\ufeff"), body...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, data, err := ReadProfile(bom, WiFiPayload); err != nil || !bytes.HasPrefix(data, []byte("\ufeff<?xml")) || !bytes.Contains(data, []byte("\r\n")) {
+		t.Fatalf("BOM and CRLF: %v", err)
+	}
+	// A signed profile is CMS (DER): binary, the plist inside as it is.
+	signed := filepath.Join(dir, "signed.mobileconfig")
+	der := append([]byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x80, 0x00}, body...)
+	der = append(der, 0x00, 0x00, 0xff, 0x81)
+	if err := os.WriteFile(signed, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, data, err := ReadProfile(signed, WiFiPayload); err != nil || !bytes.Equal(data, der) {
+		t.Fatalf("signed profile: %v", err)
+	}
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range body {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	u := filepath.Join(dir, "utf16.mobileconfig")
+	if err := os.WriteFile(u, utf16, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReadProfile(u, WiFiPayload); err == nil || !strings.Contains(err.Error(), "UTF-16") {
+		t.Fatalf("UTF-16: %v", err)
+	}
+}
