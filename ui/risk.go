@@ -120,11 +120,13 @@ type riskModel struct {
 	// says why their count must be typed (count) before the change runs.
 	selLabel string
 	typedWhy string
-	count    textinput.Model
-	bar      progress.Model
-	done     int
-	total    int
-	events   chan riskEvent
+	// typedHint is the typed confirmation's last line: how to change fewer.
+	typedHint string
+	count     textinput.Model
+	bar       progress.Model
+	done      int
+	total     int
+	events    chan riskEvent
 }
 
 func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
@@ -491,6 +493,10 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 			}
 			return m, reportError(fmt.Errorf("no devices are listed to change"))
 		}
+		m.typedHint = "esc cancels · mark devices with space to change only those"
+		if m.marks[m.targets[0].JSC.ID] {
+			m.typedHint = "esc cancels · clear the filters to see every marked device"
+		}
 		if key.Matches(msg, m.keys.Reset) {
 			m.action = "reset"
 			return m.askReason()
@@ -521,16 +527,6 @@ func (m riskModel) typeCount(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 	var cmd tea.Cmd
 	m.count, cmd = m.count.Update(msg)
 	return m, cmd
-}
-
-// typedHint is the typed confirmation's last line: how to change fewer.
-func (m riskModel) typedHint() string {
-	for _, d := range m.targets {
-		if m.marks[d.JSC.ID] {
-			return "esc cancels · clear the filters to see every marked device"
-		}
-	}
-	return "esc cancels · mark devices with space to change only those"
 }
 
 // countTyped reports whether typed is n as the console writes it, with
@@ -707,7 +703,7 @@ func (m riskModel) View() string {
 		if m.typedWhy != "" {
 			return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(m.actionText()+"?")+"\n"+strings.Join(c.lines, "\n")+"\n"+
 				st.App.Title.Render(m.typedWhy)+"\n"+st.App.Title.Render(fmt.Sprintf("Type the number of devices (%d) and enter:", len(m.targets)))+"\n"+
-				m.count.View()+"\n"+st.App.Subtle.Render(m.typedHint()))
+				m.count.View()+"\n"+st.App.Subtle.Render(m.typedHint))
 		}
 		return top + "\n" + c.View(st, m.c.width)
 	case riskRunning:
