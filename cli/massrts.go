@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/spf13/pflag"
 
 	"github.com/jamfops/jamfops/ops/mass"
@@ -9,15 +11,15 @@ import (
 // rtsFlags are ERASE_DEVICE's return-to-service flags.
 type rtsFlags struct {
 	enabled                 bool
-	wifiProfile, mdmProfile string
+	wifiProfile, mdmProfile profileFlag
 	fs                      *pflag.FlagSet
 }
 
 func (r *rtsFlags) register(fs *pflag.FlagSet) {
 	r.fs = fs
 	fs.BoolVar(&r.enabled, "return-to-service", false, "ERASE_DEVICE: the device erases, joins Wi-Fi and enrolls again by itself (iOS/iPadOS 17, tvOS 18)")
-	fs.StringVar(&r.wifiProfile, "wifi-profile", "", "ERASE_DEVICE --return-to-service: the Wi-Fi profile (.mobileconfig) the device joins with; the job keeps its path and hash, never its content")
-	fs.StringVar(&r.mdmProfile, "mdm-profile", "", "ERASE_DEVICE --return-to-service: the enrollment profile, for devices not enrolled by Automated Device Enrollment")
+	fs.Var(&r.wifiProfile, "wifi-profile", "ERASE_DEVICE --return-to-service: the Wi-Fi profile (.mobileconfig) the device joins with; the job keeps its path and hash, never its content")
+	fs.Var(&r.mdmProfile, "mdm-profile", "ERASE_DEVICE --return-to-service: the enrollment profile, for devices not enrolled by Automated Device Enrollment")
 }
 
 // option reads and checks the flags before any connection: the profiles
@@ -50,11 +52,31 @@ func (r *rtsFlags) option(a mass.Action) (*mass.ReturnToService, error) {
 		return &ref, nil
 	}
 	var err error
-	if out.WiFiProfile, err = read("wifi-profile", r.wifiProfile, mass.WiFiPayload); err != nil {
+	if out.WiFiProfile, err = read("wifi-profile", r.wifiProfile.path, mass.WiFiPayload); err != nil {
 		return nil, err
 	}
-	if out.MDMProfile, err = read("mdm-profile", r.mdmProfile, mass.MDMPayload); err != nil {
+	if out.MDMProfile, err = read("mdm-profile", r.mdmProfile.path, mass.MDMPayload); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
+
+// profileFlag is a profile file flag that refuses to be given twice: with
+// two profiles on an erase, which one was meant is not for jamfops to
+// guess (a plain string flag would silently keep the last).
+type profileFlag struct {
+	path  string
+	given bool
+}
+
+func (p *profileFlag) String() string { return p.path }
+
+func (p *profileFlag) Set(v string) error {
+	if p.given {
+		return errors.New("is given twice")
+	}
+	p.path, p.given = v, true
+	return nil
+}
+
+func (p *profileFlag) Type() string { return "FILE" }

@@ -60,3 +60,32 @@ func TestReturnToServiceFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnToServiceProfileFlagTwice: a profile flag given twice is a
+// usage error, not the last one silently sent with an erase.
+func TestReturnToServiceProfileFlagTwice(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t, jamftest.Options{})
+	c := newCLI(t)
+	c.env = map[string]string{"JAMF_URL": srv.URL, "JAMF_CLIENT_ID": jamftest.DemoClientID, "JAMF_CLIENT_SECRET": jamftest.DemoClientSecret}
+	dir := t.TempDir()
+	var paths []string
+	for _, n := range []string{"a.mobileconfig", "b.mobileconfig"} {
+		p := filepath.Join(dir, n)
+		if err := os.WriteFile(p, []byte("<plist>com.apple.wifi.managed com.apple.mdm "+n+"</plist>"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	for _, flag := range []string{"--wifi-profile", "--mdm-profile"} {
+		before := srv.Log().TotalRequests()
+		args := []string{"mass", "run", "--group", "All Managed iPhones", "--command", "ERASE_DEVICE", "--return-to-service", "--dry-run"}
+		if flag == "--mdm-profile" {
+			args = append(args, "--wifi-profile", paths[0])
+		}
+		r := c.run("", append(args, flag, paths[0], flag, paths[1])...)
+		if r.code != 2 || !strings.Contains(r.stderr, `"`+flag+`" flag: is given twice`) || srv.Log().TotalRequests() != before {
+			t.Errorf("%s twice: exit %d, %d requests, %q", flag, r.code, srv.Log().TotalRequests()-before, r.stderr)
+		}
+	}
+}

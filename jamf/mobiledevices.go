@@ -27,7 +27,9 @@ type MobileDevice struct {
 	Department      string `json:"department"`
 	Building        string `json:"building"`
 	Managed         bool   `json:"managed"`
-	Supervised      bool   `json:"supervised"`
+	// Supervised is nil when the record does not say (an older server, a
+	// section left out): not the same as false.
+	Supervised *bool `json:"supervised"`
 	// SharedIpad is true for an iPad in Shared iPad mode (several users).
 	SharedIpad      bool `json:"sharedIpad"`
 	LastContactDate Time `json:"lastContactDate"`
@@ -46,7 +48,7 @@ type mobileDeviceDetail struct {
 		OSVersion               string `json:"osVersion"`
 		OSBuild                 string `json:"osBuild"`
 		Managed                 bool   `json:"managed"`
-		Supervised              bool   `json:"supervised"`
+		Supervised              *bool  `json:"supervised"`
 		SharedIpad              bool   `json:"sharedIpad"`
 		ManagementID            string `json:"managementId"`
 		LastContactDate         Time   `json:"lastContactDate"`

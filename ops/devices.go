@@ -117,7 +117,8 @@ func FromComputer(c jamf.Computer) Device {
 // FromMobileDevice converts a mobile inventory record.
 func FromMobileDevice(m jamf.MobileDevice) Device {
 	return Device{ID: m.MobileDeviceID, Name: m.DisplayName, Serial: m.SerialNumber, UDID: m.UDID, ManagementID: m.ManagementID,
-		Model: m.Model, OS: m.OSVersion, User: m.Username, LastCheckIn: timePtr(m.LastContactDate), Kind: jamf.PlatformMobile, Shared: m.SharedIpad, Unsupervised: !m.Supervised}
+		Model: m.Model, OS: m.OSVersion, User: m.Username, LastCheckIn: timePtr(m.LastContactDate), Kind: jamf.PlatformMobile, Shared: m.SharedIpad,
+		Unsupervised: m.Supervised != nil && !*m.Supervised}
 }
 
 // GroupMembers returns a group's devices with their inventory summary,

@@ -95,10 +95,7 @@ func (m commandModel) resendRefusal() string {
 	case spec.ValidateFields(map[string]any{}) != nil:
 		return fmt.Sprintf("%s needs parameters: send it as a mass action (M on the members screen)", spec.Type)
 	}
-	if ok, why := spec.AppliesTo(mass.PlatformOf(m.device.Kind, m.device.Model, false)); !ok {
-		return why
-	}
-	return ""
+	return mass.CommandMisfit(spec.Type, m.device)
 }
 
 func (m commandModel) capturing() bool { return m.ask != nil }

@@ -212,3 +212,20 @@ func TestResendGated(t *testing.T) {
 		t.Fatal("a gated re-send went out")
 	}
 }
+
+// TestResendRefusesWhatTheCatalogueDoesNotFit: the command detail offers
+// a re-send only where a mass job would send it: a failed RESTART_DEVICE
+// on an unsupervised iPad is refused with the preflight's reason, on a
+// supervised one it is offered.
+func TestResendRefusesWhatTheCatalogueDoesNotFit(t *testing.T) {
+	t.Parallel()
+	e := ops.CommandEntry{UUID: "u1", Command: "RESTART_DEVICE", Status: ops.StatusFailed, Issued: at(-2 * time.Hour)}
+	ipad := ops.Device{ID: "12", Name: "Cart iPad", Kind: jamf.PlatformMobile, ManagementID: "m-12", Model: "iPad (10th generation)"}
+	if why := (commandModel{device: ipad, entry: e}).resendRefusal(); why != "" {
+		t.Fatalf("supervised iPad: refused %q", why)
+	}
+	ipad.Unsupervised = true
+	if why := (commandModel{device: ipad, entry: e}).resendRefusal(); !strings.Contains(why, "supervised") {
+		t.Fatalf("unsupervised iPad: refusal %q, want the supervision reason", why)
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,33 +14,56 @@ import (
 // parameters of ERASE_DEVICE: return-to-service, wifi-profile=FILE and
 // mdm-profile=FILE.
 type returnToServiceText struct {
-	enabled, given bool
-	wifi, mdm      string
+	enabled, profiles bool
+	wifi, mdm         string
+	err               error // the first parameter refused
 }
 
 // take keeps a return-to-service parameter and says whether it was one.
+// The switch reads yes or no like the form's other switches, and a
+// profile named twice is refused (which one was meant is not for the form
+// to guess on an erase).
 func (r *returnToServiceText) take(name, value string) bool {
+	refuse := func(format string, args ...any) {
+		if r.err == nil {
+			r.err = fmt.Errorf(format, args...)
+		}
+	}
 	switch name {
 	case "return-to-service":
-		r.enabled = !strings.EqualFold(value, "no") && !strings.EqualFold(value, "false")
-	case "wifi-profile":
-		r.wifi = value
-	case "mdm-profile":
-		r.mdm = value
+		switch strings.ToLower(value) {
+		case "", "yes", "true":
+			r.enabled = true
+		case "no", "false":
+			r.enabled = false
+		default:
+			refuse("return-to-service is yes or no")
+		}
+	case "wifi-profile", "mdm-profile":
+		at := &r.wifi
+		if name == "mdm-profile" {
+			at = &r.mdm
+		}
+		if *at != "" {
+			refuse("%s is given twice", name)
+		}
+		*at, r.profiles = value, true
 	default:
 		return false
 	}
-	r.given = true
 	return true
 }
 
 // option reads the profiles (checked like the CLI's flags).
 func (r returnToServiceText) option() (*mass.ReturnToService, error) {
-	if !r.given {
-		return nil, nil
+	if r.err != nil {
+		return nil, r.err
 	}
 	if !r.enabled {
-		return nil, errors.New("wifi-profile and mdm-profile go with return-to-service")
+		if r.profiles {
+			return nil, errors.New("wifi-profile and mdm-profile go with return-to-service")
+		}
+		return nil, nil
 	}
 	out := &mass.ReturnToService{}
 	for _, p := range []struct {

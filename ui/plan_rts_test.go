@@ -56,3 +56,31 @@ func TestPlanFormReturnToService(t *testing.T) {
 		t.Fatalf("return to service for Macs:\n%s", view)
 	}
 }
+
+// TestPlanFormReturnToServiceReadsItsSwitchStrictly: return-to-service
+// takes yes or no like the form's other switches ("off" does not turn it
+// on), "return-to-service=no" alone plans a plain erase, and a profile
+// given twice is refused rather than the last one silently kept.
+func TestPlanFormReturnToServiceReadsItsSwitchStrictly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	wifi, other := filepath.Join(dir, "wifi.mobileconfig"), filepath.Join(dir, "other.mobileconfig")
+	for _, p := range []string{wifi, other} {
+		if err := os.WriteFile(p, []byte("<plist>com.apple.wifi.managed "+p+"</plist>"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for text, want := range map[string]string{
+		"return-to-service=off; wifi-profile=" + wifi:                         "return-to-service is yes or no",
+		"return-to-service; wifi-profile=" + wifi + "; wifi-profile=" + other: "wifi-profile is given twice",
+	} {
+		a := mass.Action{Kind: mass.KindCommand, CommandType: "ERASE_DEVICE"}
+		if err := parseParams(&a, text); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v (%+v), want %q", text, err, a.ReturnToService, want)
+		}
+	}
+	a := mass.Action{Kind: mass.KindCommand, CommandType: "ERASE_DEVICE"}
+	if err := parseParams(&a, "return-to-service=no"); err != nil || a.ReturnToService != nil {
+		t.Fatalf("return-to-service=no: %v, %+v", err, a.ReturnToService)
+	}
+}

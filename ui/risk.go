@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,15 +116,17 @@ type riskModel struct {
 	reason  textinput.Model
 	lastWhy string
 	targets []ops.RiskDevice
-	// selLabel says which devices targets are; typed asks for their count
-	// to be typed (count) before the change runs.
+	// selLabel says which devices targets are; typedWhy, when not "",
+	// says why their count must be typed (count) before the change runs.
 	selLabel string
-	typed    bool
-	count    textinput.Model
-	bar      progress.Model
-	done     int
-	total    int
-	events   chan riskEvent
+	typedWhy string
+	// typedHint is the typed confirmation's last line: how to change fewer.
+	typedHint string
+	count     textinput.Model
+	bar       progress.Model
+	done      int
+	total     int
+	events    chan riskEvent
 }
 
 func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
@@ -203,10 +206,11 @@ func riskStyle(st *Styles, l jsc.Level) lipgloss.Style {
 
 // selection is what a change acts on, by the rule of every list: the
 // marked devices, else the rows the filters show, else every device listed.
-// The label says which ("12 filtered devices of Sales Macs"); typed is true
-// when the count must be typed to confirm (a selection nobody marked, of
-// more than one device).
-func (m riskModel) selection() (targets []ops.RiskDevice, label string, typed bool) {
+// The label says which ("12 filtered devices of Sales Macs"); why, when
+// not "", is why the count must be typed to confirm: a selection nobody
+// marked, of more than one device, or marked devices the filters hide
+// (changed though not on screen).
+func (m riskModel) selection() (targets []ops.RiskDevice, label, why string) {
 	for _, d := range m.fleet {
 		if m.marks[d.JSC.ID] && m.inScope(d) {
 			targets = append(targets, d)
@@ -217,19 +221,34 @@ func (m riskModel) selection() (targets []ops.RiskDevice, label string, typed bo
 		of = ops.Clean(m.label)
 	}
 	if len(targets) > 0 {
-		return targets, fmt.Sprintf("%s of %s", plural(len(targets), "marked device"), of), false
+		label = fmt.Sprintf("%s of %s", plural(len(targets), "marked device"), of)
+		shown := 0
+		for _, i := range m.view {
+			if m.marks[m.fleet[i].JSC.ID] {
+				shown++
+			}
+		}
+		if hidden := len(targets) - shown; hidden > 0 {
+			label += fmt.Sprintf(", %s of them hidden by the filters", formatCount(hidden))
+			why = "Marked devices the filters hide are changed too: this changes " + label + "."
+		}
+		return targets, label, why
 	}
 	targets = make([]ops.RiskDevice, len(m.view))
 	for r, i := range m.view {
 		targets[r] = m.fleet[i]
 	}
 	if m.filtered() {
-		return targets, fmt.Sprintf("%s of %s", plural(len(targets), "filtered device"), of), len(targets) > 1
+		label = fmt.Sprintf("%s of %s", plural(len(targets), "filtered device"), of)
+	} else if len(targets) == 1 {
+		label = "the one device of " + of
+	} else {
+		label = fmt.Sprintf("all %s devices of %s", formatCount(len(targets)), of)
 	}
-	if len(targets) == 1 {
-		return targets, "the one device of " + of, false
+	if len(targets) > 1 {
+		why = "Nothing is marked: this changes " + label + "."
 	}
-	return targets, fmt.Sprintf("all %s devices of %s", formatCount(len(targets)), of), true
+	return targets, label, why
 }
 
 // filtered reports whether a filter hides rows: the text, the level or
@@ -407,7 +426,7 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 			m.lastWhy = strings.TrimSpace(m.reason.Value())
 			m.reason.Blur()
 			m.stage = riskConfirm
-			if m.typed {
+			if m.typedWhy != "" {
 				m.count.SetValue("")
 				return m, m.count.Focus()
 			}
@@ -417,7 +436,7 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 		m.reason, cmd = m.reason.Update(msg)
 		return m, cmd
 	case riskConfirm:
-		if m.typed {
+		if m.typedWhy != "" {
 			return m.typeCount(msg)
 		}
 		if msg.String() != "y" {
@@ -468,11 +487,15 @@ func (m riskModel) handleKey(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 		if why := m.blocked(); why != "" {
 			return m, reportError(fmt.Errorf("risk changes are not available: %s", why))
 		}
-		if m.targets, m.selLabel, m.typed = m.selection(); len(m.targets) == 0 {
+		if m.targets, m.selLabel, m.typedWhy = m.selection(); len(m.targets) == 0 {
 			if m.filtered() {
 				return m, reportError(fmt.Errorf("the filters show no devices (esc clears the text, v and o cycle the level and source)"))
 			}
 			return m, reportError(fmt.Errorf("no devices are listed to change"))
+		}
+		m.typedHint = "esc cancels · mark devices with space to change only those"
+		if m.marks[m.targets[0].JSC.ID] {
+			m.typedHint = "esc cancels · clear the filters to see every marked device"
 		}
 		if key.Matches(msg, m.keys.Reset) {
 			m.action = "reset"
@@ -496,14 +519,22 @@ func (m riskModel) typeCount(msg tea.KeyPressMsg) (riskModel, tea.Cmd) {
 	case "enter":
 		m.stage = riskIdle
 		m.count.Blur()
-		if got := strings.ReplaceAll(strings.TrimSpace(m.count.Value()), ",", ""); got != fmt.Sprint(len(m.targets)) {
-			return m, reportError(fmt.Errorf("cancelled: %q is not the number of devices (%d); nothing was changed", got, len(m.targets)))
+		if got := m.count.Value(); !countTyped(got, len(m.targets)) {
+			return m, reportError(fmt.Errorf("cancelled: %q is not the number of devices (%d); nothing was changed", strings.TrimSpace(got), len(m.targets)))
 		}
 		return m.run()
 	}
 	var cmd tea.Cmd
 	m.count, cmd = m.count.Update(msg)
 	return m, cmd
+}
+
+// countTyped reports whether typed is n as the console writes it, with
+// or without its thousands commas (1200 or 1,200), spaces around it
+// ignored: not 12,00, 01200 or 1 200.
+func countTyped(typed string, n int) bool {
+	typed = strings.TrimSpace(typed)
+	return typed == strconv.Itoa(n) || typed == formatCount(n)
 }
 
 // askReason opens the reason prompt, remembering the last reason.
@@ -669,10 +700,10 @@ func (m riskModel) View() string {
 		if w := ops.RiskBudgetWarning(b, need); w != "" {
 			c.lines = append(c.lines, "Warning: "+w+".")
 		}
-		if m.typed {
+		if m.typedWhy != "" {
 			return top + "\n" + st.App.Box.Width(min(m.c.width-2, 100)).Render(st.App.Title.Render(m.actionText()+"?")+"\n"+strings.Join(c.lines, "\n")+"\n"+
-				st.App.Title.Render(fmt.Sprintf("Nothing is marked: this changes %s.", m.selLabel))+"\n"+st.App.Title.Render(fmt.Sprintf("Type the number of devices (%d) and enter:", len(m.targets)))+"\n"+
-				m.count.View()+"\n"+st.App.Subtle.Render("esc cancels · mark devices with space to change only those"))
+				st.App.Title.Render(m.typedWhy)+"\n"+st.App.Title.Render(fmt.Sprintf("Type the number of devices (%d) and enter:", len(m.targets)))+"\n"+
+				m.count.View()+"\n"+st.App.Subtle.Render(m.typedHint))
 		}
 		return top + "\n" + c.View(st, m.c.width)
 	case riskRunning:

@@ -275,3 +275,87 @@ func TestRiskSelectionRule(t *testing.T) {
 		t.Fatalf("one marked:\n%s", v)
 	}
 }
+
+// TestRiskMarksHiddenByAFilterAreSaid: marks stay on rows a filter then
+// hides, and the change acts on every marked device; the dialogue says how
+// many of them the filters hide and asks for the count typed, so nobody
+// changes devices they cannot see with a bare y.
+func TestRiskMarksHiddenByAFilterAreSaid(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 140, 40)
+	m = press(t, m, "space", "G", "space") // the first row (HIGH) and the last
+	rm := topOf(m).(riskModel)
+	if len(rm.marks) != 2 {
+		t.Fatalf("%d marked", len(rm.marks))
+	}
+	m = press(t, m, "v", "v") // HIGH only: the last row is hidden
+	m = press(t, m, "t", "m")
+	m = typeText(t, m, "hidden marks")
+	m = press(t, m, "enter")
+	v := screenText(m, f.srv)
+	if !strings.Contains(v, "Devices: 2 marked devices of the JSC fleet, 1 of them hidden by the filters") || !strings.Contains(v, "Type the number of devices (2) and enter:") ||
+		!strings.Contains(v, "clear the filters to see every marked device") {
+		t.Fatalf("marks hidden by a filter:\n%s", v)
+	}
+	m = press(t, m, "y")
+	if n := len(rs.Log().Overrides()); n != 0 {
+		t.Fatalf("a bare y changed %d devices", n)
+	}
+	m = press(t, m, "backspace")
+	m = typeText(t, m, "2")
+	m = press(t, m, "enter")
+	if n := len(rs.Log().Overrides()); n != 2 {
+		t.Fatalf("%d devices changed, want the 2 marked", n)
+	}
+	_ = m
+}
+
+// TestRiskTypedCountIsTheNumber: the typed count is the number as shown,
+// with or without its thousands commas; commas elsewhere, a leading zero
+// or a space inside are not the number.
+func TestRiskTypedCountIsTheNumber(t *testing.T) {
+	t.Parallel()
+	for typed, ok := range map[string]bool{"1200": true, " 1,200 ": true, "12,00": false, "1,2,0,0": false, "01200": false, "1 200": false, "": false, "1200.": false} {
+		if got := countTyped(typed, 1200); got != ok {
+			t.Errorf("%q for 1200: accepted %v, want %v", typed, got, ok)
+		}
+	}
+	if !countTyped("7", 7) || countTyped("07", 7) {
+		t.Error("a small count")
+	}
+}
+
+// TestRiskRefreshDuringTheDialogueKeepsItsTargets: a listing that arrives
+// while the confirmation is open (a refresh begun before) changes the
+// rows behind it, not what the dialogue said it would change.
+func TestRiskRefreshDuringTheDialogueKeepsItsTargets(t *testing.T) {
+	t.Parallel()
+	f, rs := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 140, 40)
+	rm := topOf(m).(riskModel)
+	all := rm.table.n
+	m = press(t, m, "t", "l")
+	m = typeText(t, m, "drill")
+	m = press(t, m, "enter")
+	rm = topOf(m).(riskModel)
+	fewer := rm.jscDevices[:3]
+	m = drive(t, m, func() tea.Msg {
+		return riskLoadedMsg{req: rm.req, from: rm.sc.id, devices: fewer, taken: t0}
+	})
+	if n := topOf(m).(riskModel).table.n; n != 3 {
+		t.Fatalf("the refresh left %d rows", n)
+	}
+	if v := screenText(m, f.srv); !strings.Contains(v, fmt.Sprintf("Type the number of devices (%d) and enter:", all)) {
+		t.Fatalf("the dialogue after the refresh:\n%s", v)
+	}
+	m = typeText(t, m, fmt.Sprint(all))
+	m = press(t, m, "enter")
+	got := map[string]bool{}
+	for _, o := range rs.Log().Overrides() {
+		got[o.DeviceID] = true
+	}
+	if len(got) != all {
+		t.Fatalf("%d devices changed, want the %d the dialogue named", len(got), all)
+	}
+}

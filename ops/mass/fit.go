@@ -33,6 +33,13 @@ func misfit(a Action, d ops.Device) string {
 	return ""
 }
 
+// CommandMisfit says why commandType cannot be sent to the device ("" when
+// it can): the platform and supervision checks of the preflight, for the
+// console's single-device sends.
+func CommandMisfit(commandType string, d ops.Device) string {
+	return misfit(Action{Kind: KindCommand, CommandType: commandType}, d)
+}
+
 // FittingCommands lists the catalogue's commands that fit at least one of
 // the devices (platform and supervision), in catalogue order: what the
 // console offers for a selection.

@@ -103,8 +103,14 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 		} else {
 			out.Unanswered++
 		}
-		out.Devices = append(out.Devices, t.Device)
-		out.Why[t.Device.ID] = why
+		d := t.Device
+		if d.Kind == "" {
+			// A plan read from its journal does not store the kind: a
+			// follow-up of a Mac job must not take the Macs for iPhones.
+			d.Kind = jamf.Platform(p.Platform)
+		}
+		out.Devices = append(out.Devices, d)
+		out.Why[d.ID] = why
 	}
 	return out, nil
 }

@@ -133,3 +133,47 @@ func TestFollowUpTargetsFailedAndUnansweredButNobodyPending(t *testing.T) {
 		t.Fatalf("--unanswered sends to %v, want %v", send, wantGone)
 	}
 }
+
+// TestFollowUpOfAMacJobReadFromItsJournalKeepsThePlatform follows up a Mac
+// job read back from its journal (which does not store a device's kind):
+// the follow-up is still a job for computers, so a macOS-only parameter
+// and a macOS-only platform check hold, rather than the Macs being taken
+// for iPhones.
+func TestFollowUpOfAMacJobReadFromItsJournalKeepsThePlatform(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, jamftest.Options{Computers: 40}, "", "")
+	devs := e.devices(t, false) // offline: they never answer
+	if len(devs) > 5 {
+		devs = devs[:5]
+	}
+	a := Action{Kind: KindCommand, CommandType: "RESTART_DEVICE", Fields: map[string]any{"notifyUser": true}}
+	_, _, events, done := e.startAction(t, devs, a, fast())
+	waitDone(t, events, done)
+	jobs, err := ListJobs(e.dir)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("jobs %v %v", jobs, err)
+	}
+	p, st := jobs[0].Plan, jobs[0].State
+	ctx := context.Background()
+	f, err := FindFollowUp(ctx, e.c, p, st, FollowUpOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.Devices {
+		if d.Kind != jamf.PlatformComputer {
+			t.Fatalf("follow-up device %s has kind %q, want computer", d.ID, d.Kind)
+		}
+	}
+	req, err := FollowUpRequest(p, f, FollowUpOptions{}, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Knobs.AllowDuplicates = true
+	p2, pf, err := Build(ctx, e.c, req)
+	if err != nil {
+		t.Fatalf("follow-up of a Mac job: %v", err)
+	}
+	if p2.Platform != string(jamf.PlatformComputer) || pf.Send != len(devs) {
+		t.Fatalf("follow-up platform %q, %d to send (skips %v), want computer and %d", p2.Platform, pf.Send, pf.SkipSummary(), len(devs))
+	}
+}

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/jamfops/jamfops/ops"
 )
@@ -60,17 +62,32 @@ func ReadProfile(path, payloadType string) (ProfileFile, []byte, error) {
 	if err != nil {
 		return ProfileFile{}, nil, err
 	}
+	// Only a regular file: opening a named pipe nobody writes to blocks
+	// for ever, and a device (/dev/zero) is not a profile. The file opened
+	// must be the one looked at (it may be swapped in between).
+	before, err := os.Stat(abs)
+	if err != nil {
+		return ProfileFile{}, nil, fmt.Errorf("profile %s: %w", path, errors.Unwrap(err))
+	}
+	if !before.Mode().IsRegular() {
+		return ProfileFile{}, nil, fmt.Errorf("profile %s is %s, not a file", path, fileKind(before.Mode()))
+	}
 	f, err := os.Open(abs)
 	if err != nil {
 		return ProfileFile{}, nil, fmt.Errorf("profile %s: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
+	if after, err := f.Stat(); err != nil || !os.SameFile(before, after) {
+		return ProfileFile{}, nil, fmt.Errorf("profile %s changed while it was read; try again", path)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxProfileSize+1))
 	switch {
 	case err != nil:
 		return ProfileFile{}, nil, fmt.Errorf("profile %s: %w", path, err)
 	case len(data) > maxProfileSize:
 		return ProfileFile{}, nil, fmt.Errorf("profile %s is over 1 MiB: not a configuration profile", path)
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return ProfileFile{}, nil, fmt.Errorf("profile %s is UTF-16: save it as UTF-8 (as Apple Configurator and Jamf Pro do)", path)
 	case !bytes.Contains(data, []byte(payloadType)):
 		return ProfileFile{}, nil, fmt.Errorf("profile %s has no %s payload", path, payloadType)
 	}
@@ -85,9 +102,33 @@ func (p ProfileFile) load(payloadType string) ([]byte, error) {
 		return nil, err
 	}
 	if now.SHA256 != p.SHA256 {
-		return nil, fmt.Errorf("profile %s changed since the job was planned (sha256 %s…, planned %s…): plan a new job to send the new one", p.Path, now.SHA256[:12], p.SHA256[:12])
+		return nil, fmt.Errorf("profile %s changed since the job was planned (sha256 %s…, planned %s…): plan a new job to send the new one", p.Path, shortSum(now.SHA256), shortSum(p.SHA256))
 	}
 	return data, nil
+}
+
+// shortSum is the first 12 characters of a hash, for messages; a hash
+// from a journal edited by hand may be shorter (or not hex at all).
+func shortSum(sum string) string {
+	if len(sum) > 12 {
+		sum = sum[:12]
+	}
+	return ops.Clean(sum)
+}
+
+// fileKind names what a path that is not a regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
 }
 
 // check validates the option against the command and the targets' platforms.
@@ -143,10 +184,10 @@ func (r *ReturnToService) commandData() (map[string]any, error) {
 func (r *ReturnToService) text() string {
 	s := "return to service"
 	if r.WiFiProfile != nil {
-		s += fmt.Sprintf(", Wi-Fi profile %s (sha256 %s…)", filepath.Base(r.WiFiProfile.Path), r.WiFiProfile.SHA256[:12])
+		s += fmt.Sprintf(", Wi-Fi profile %s (sha256 %s…)", filepath.Base(r.WiFiProfile.Path), shortSum(r.WiFiProfile.SHA256))
 	}
 	if r.MDMProfile != nil {
-		s += fmt.Sprintf(", MDM profile %s (sha256 %s…)", filepath.Base(r.MDMProfile.Path), r.MDMProfile.SHA256[:12])
+		s += fmt.Sprintf(", MDM profile %s (sha256 %s…)", filepath.Base(r.MDMProfile.Path), shortSum(r.MDMProfile.SHA256))
 	}
 	return s
 }
@@ -168,4 +209,66 @@ func (a Action) CommandFields() (map[string]any, error) {
 	}
 	out["returnToService"] = rts
 	return out, nil
+}
+
+// sentSecrets are the values of a command body that must never come back
+// in what jamfops records: the profiles' data (a Wi-Fi password) and a
+// PIN. A server may repeat the request in its error (a hostile or a
+// careless one), and that text goes into the journal and the audit log.
+func sentSecrets(fields map[string]any) []string {
+	var out []string
+	for k, v := range fields {
+		switch x := v.(type) {
+		case string:
+			if k == "pin" && x != "" {
+				out = append(out, x)
+			}
+		case map[string]any:
+			out = append(out, sentSecrets(x)...)
+			for _, name := range []string{"wifiProfileData", "mdmProfileData"} {
+				if s, ok := x[name].(string); ok && s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// minEchoRun is the shortest run of base64 characters taken for a piece
+// of a profile echoed back (an error may cut the body it repeats).
+const minEchoRun = 16
+
+// scrubSecrets replaces in a server's message every secret sent and every
+// run of base64 characters, minEchoRun long or more, that is a piece of
+// one (a truncated echo).
+func scrubSecrets(msg string, secrets []string) string {
+	if len(secrets) == 0 {
+		return msg
+	}
+	for _, s := range secrets {
+		msg = strings.ReplaceAll(msg, s, "(redacted)")
+	}
+	isB64 := func(c byte) bool {
+		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '='
+	}
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		if !isB64(msg[i]) {
+			b.WriteByte(msg[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(msg) && isB64(msg[j]) {
+			j++
+		}
+		run := msg[i:j]
+		if len(run) >= minEchoRun && slices.ContainsFunc(secrets, func(s string) bool { return strings.Contains(s, run) }) {
+			run = "(redacted)"
+		}
+		b.WriteString(run)
+		i = j
+	}
+	return b.String()
 }

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
 	"github.com/jamfops/jamfops/ops"
@@ -159,5 +161,138 @@ func TestReturnToServiceIsRefusedWhereItCannotWork(t *testing.T) {
 	}
 	if _, _, err := ReadProfile(big, WiFiPayload); err == nil || !strings.Contains(err.Error(), "over 1 MiB") {
 		t.Errorf("a 1.3 MB file: %v", err)
+	}
+}
+
+// TestReadProfileRefusesWhatIsNotAFile: a named pipe (nobody writing),
+// a directory and an endless device are refused at once, with an error
+// and no hang or unbounded read.
+func TestReadProfileRefusesWhatIsNotAFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "wifi.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	for _, path := range []string{fifo, dir, "/dev/zero"} {
+		done := make(chan error, 1)
+		go func() { _, _, err := ReadProfile(path, WiFiPayload); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Fatalf("%s: read as a profile", path)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: reading it did not return in 5 s", path)
+		}
+	}
+}
+
+// TestProfileReferenceWithABadHashDoesNotPanic: a journal edited by hand
+// (or cut short) may hold a profile hash shorter than 12 characters; the
+// plan's description and the re-read refuse it with an error instead of
+// crashing the console or the runner.
+func TestProfileReferenceWithABadHashDoesNotPanic(t *testing.T) {
+	t.Parallel()
+	path := wifiProfile(t, "pw")
+	for _, sum := range []string{"", "abc"} {
+		r := &ReturnToService{WiFiProfile: &ProfileFile{Path: path, SHA256: sum}}
+		a := Action{Kind: KindCommand, CommandType: "ERASE_DEVICE", ReturnToService: r}
+		if s := a.ParamsText(); !strings.Contains(s, "return to service") {
+			t.Fatalf("params %q", s)
+		}
+		if _, err := a.CommandFields(); err == nil || !strings.Contains(err.Error(), "changed since the job was planned") {
+			t.Fatalf("hash %q: %v", sum, err)
+		}
+	}
+}
+
+// TestReturnToServiceProfileDeletedBeforeResume: a profile deleted before
+// the job runs stops it before anything is sent, with the file named; put
+// back unchanged, the same job runs.
+func TestReturnToServiceProfileDeletedBeforeResume(t *testing.T) {
+	t.Parallel()
+	e, devs := newMobileEnv(t, 10)
+	path := wifiProfile(t, "first")
+	saved, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _, err := ReadProfile(path, WiFiPayload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := Build(context.Background(), e.c, Request{Action: Action{Kind: KindCommand, CommandType: "ERASE_DEVICE",
+		ReturnToService: &ReturnToService{WiFiProfile: &ref}}, Knobs: fast(), Devices: devs, Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := CreateJournal(e.dir, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	_, st, _ := ReadJournal(j.Path())
+	_, err = NewRunner(e.c, j, e.audit).Run(context.Background(), p, st)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("run without the profile: %v", err)
+	}
+	for _, c := range e.srv.Log().Commands() {
+		if c.CommandType == "ERASE_DEVICE" {
+			t.Fatal("an erase was sent without its profile")
+		}
+	}
+	if err := os.WriteFile(path, saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, st, _ = ReadJournal(j.Path())
+	if st.Ended != "" {
+		t.Fatalf("the job ended (%s) though nothing was sent", st.Ended)
+	}
+	r := NewRunner(e.c, j, e.audit)
+	r.Poll = 20 * time.Millisecond
+	if _, err := r.Run(context.Background(), p, st); err != nil {
+		t.Fatalf("resume with the profile back: %v", err)
+	}
+}
+
+// TestReadProfileEncodings: a UTF-8 byte-order mark, CRLF line ends and a
+// signed (binary) profile are read as they are (and sent byte for byte);
+// a UTF-16 profile is refused
+// by name rather than as a profile without a Wi-Fi payload.
+func TestReadProfileEncodings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	body := "<?xml version=\"1.0\"?>\r\n<plist><dict><key>PayloadType</key><string>com.apple.wifi.managed</string></dict></plist>\r\n"
+	bom := filepath.Join(dir, "bom.mobileconfig")
+	if err := os.WriteFile(bom, append([]byte("\ufeff"), body...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, data, err := ReadProfile(bom, WiFiPayload); err != nil || !bytes.HasPrefix(data, []byte("\ufeff<?xml")) || !bytes.Contains(data, []byte("\r\n")) {
+		t.Fatalf("BOM and CRLF: %v", err)
+	}
+	// A signed profile is CMS (DER): binary, the plist inside as it is.
+	signed := filepath.Join(dir, "signed.mobileconfig")
+	der := append([]byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x80, 0x00}, body...)
+	der = append(der, 0x00, 0x00, 0xff, 0x81)
+	if err := os.WriteFile(signed, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, data, err := ReadProfile(signed, WiFiPayload); err != nil || !bytes.Equal(data, der) {
+		t.Fatalf("signed profile: %v", err)
+	}
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range body {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	u := filepath.Join(dir, "utf16.mobileconfig")
+	if err := os.WriteFile(u, utf16, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReadProfile(u, WiFiPayload); err == nil || !strings.Contains(err.Error(), "UTF-16") {
+		t.Fatalf("UTF-16: %v", err)
 	}
 }

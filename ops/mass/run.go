@@ -129,9 +129,11 @@ type run struct {
 	st *State
 	// fields are the command body's fields as sent (Action.CommandFields).
 	fields map[string]any
-	mu     sync.Mutex
-	batch  int
-	stop   string // why the job stopped early ("" while fine)
+	// secrets are the values of fields never recorded (sentSecrets).
+	secrets []string
+	mu      sync.Mutex
+	batch   int
+	stop    string // why the job stopped early ("" while fine)
 }
 
 func (x *run) event(kind EventKind, stage int, note string) Event {
@@ -189,6 +191,7 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 		if x.fields, err = p.Action.CommandFields(); err != nil {
 			return st, fmt.Errorf("job %s: %w", p.ID, err)
 		}
+		x.secrets = sentSecrets(x.fields)
 	}
 	if len(st.Anchor) != len(st.Targets) {
 		st.Anchor = make([]time.Time, len(st.Targets))
@@ -472,7 +475,7 @@ func (x *run) send(ctx context.Context, seq int, idx []int) error {
 		outcomes, reasons = x.settle(ctx, idx, "a lost answer ("+shortErr(err)+")")
 	default:
 		for k := range idx {
-			outcomes[k], reasons[k] = StateFailed, err.Error()
+			outcomes[k], reasons[k] = StateFailed, scrubSecrets(err.Error(), x.secrets)
 		}
 	}
 	var req []string
