@@ -11,6 +11,7 @@ import (
 func TestPacerStaysUnderARefusingServer(t *testing.T) {
 	t.Parallel()
 	var p pacer
+	at := simEpoch
 	cur, ceiling, capacity := 1.0, 10.0, 8.0
 	refusals, sum := 0, 0.0
 	for range 400 {
@@ -19,7 +20,8 @@ func TestPacerStaysUnderARefusingServer(t *testing.T) {
 			refusals++
 		}
 		sum += min(cur, capacity)
-		cur = p.next(cur, ceiling, 40*time.Millisecond, !refusedNow, refusedNow)
+		at = at.Add(time.Duration(float64(time.Second) / cur))
+		cur = p.next(at, cur, ceiling, 40*time.Millisecond, !refusedNow, refusedNow)
 	}
 	if refusals > 4 || sum/400 < 0.85*capacity {
 		t.Fatalf("%d refusals, average %.2f sends/s of %.0f", refusals, sum/400, capacity)
@@ -33,6 +35,7 @@ func TestPacerStaysUnderARefusingServer(t *testing.T) {
 func TestPacerEasesOffAsLatencyGrows(t *testing.T) {
 	t.Parallel()
 	var p pacer
+	at := simEpoch
 	cur, ceiling, capacity := 1.0, 20.0, 10.0
 	fill, refusals, sum := 0.0, 0, 0.0
 	for range 1000 {
@@ -46,7 +49,8 @@ func TestPacerEasesOffAsLatencyGrows(t *testing.T) {
 		u := min(1, fill)
 		latency := time.Duration(float64(40*time.Millisecond) * (1 + 3*u*u))
 		sum += min(cur, capacity)
-		cur = p.next(cur, ceiling, latency, !refusedNow, refusedNow)
+		at = at.Add(time.Duration(float64(time.Second) / cur))
+		cur = p.next(at, cur, ceiling, latency, !refusedNow, refusedNow)
 	}
 	if refusals > 0 || sum/1000 < 0.6*capacity {
 		t.Fatalf("%d refusals, average %.2f sends/s of %.0f", refusals, sum/1000, capacity)
