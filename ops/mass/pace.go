@@ -14,16 +14,25 @@ import (
 //
 //   - latency against the fastest answer seen (the idle server): a server
 //     fills up before it refuses, and its answers slow down as it does
-//     (smoothed over a few answers, so that one slow answer is noise). Below
-//     slowRatio the rate climbs; between slowRatio and backOffRatio it holds;
-//     above backOffRatio it eases off;
-//   - a refusal (429/503): the rate drops. A first refusal may be a
-//     passing crowd (other clients, the token and verification reads): its
-//     rate is only suspected. A second one near it confirms the server's
-//     limit: the rate then climbs back only to belowLimit of it, re-probing
-//     very slowly, so that a server whose queue gives no warning is refused
-//     a few times in a job, not once a cycle. Sending well past a suspected
-//     limit clears the suspicion.
+//     (smoothed over a few answers, so that one slow answer is noise; an
+//     answer quicker than quickest says nothing). Below slowRatio the rate
+//     climbs; between slowRatio and backOffRatio it holds; above
+//     backOffRatio it eases off;
+//   - a refusal (429/503): the rate halves. Sends already on their way when
+//     it came are the same episode. A first refusal may be a passing crowd
+//     (other clients, the token and verification reads): its rate is only
+//     suspected. A second one near it confirms the server's limit: the rate
+//     then climbs back only to belowLimit of it, re-probing very slowly, so
+//     that a server whose queue gives no warning is refused a few times in
+//     a job, not once a cycle. Sending well past a suspected limit clears
+//     the suspicion.
+//
+// A refusal below the ceiling also makes the pacer wary for the rest of the
+// job: the server's capacity is near, a small burst gives little room, and
+// the slope of its latency is the only warning. A wary pacer climbs at most
+// wareStep an answer, holds from wareHold and eases off from wareEase, so
+// that it settles just under the capacity (the bench's small-burst models,
+// cmd/massbench) instead of meeting it again.
 type pacer struct {
 	fastest time.Duration // the quickest answer so far
 	smooth  float64       // the latency ratio, smoothed over a few answers
@@ -43,7 +52,6 @@ type pacer struct {
 const (
 	slowRatio    = 1.8
 	backOffRatio = 2.5
-	flatRatio    = 1.15 // wary: below it the server shows no load
 	wareHold     = 1.25 // wary: hold from here
 	wareEase     = 1.45 // wary: ease off from here
 	wareStep     = 0.01 // wary: grow by 1 % an answer at most
@@ -51,7 +59,7 @@ const (
 	belowLimit   = 0.92
 	confirmCut   = 0.97
 	reprobe      = 1.0003 // per answered send: about 280 sends to climb back up to a remembered limit
-	refusedCut   = 0.6
+	refusedCut   = 0.5
 	slowCut      = 0.85
 	// quickest is the shortest latency that speaks of the server's load:
 	// a few milliseconds more or less on a quicker answer are the
