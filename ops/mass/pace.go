@@ -135,11 +135,17 @@ func (p *pacer) next(at time.Time, cur, ceiling float64, latency time.Duration, 
 	return min(top, cur+step)
 }
 
-// space keeps sends at least one interval of the current rate apart. The
-// limiter alone lets two through at once when its rate rises while a send
-// waits for a slot reserved at the old rate; a server with little burst
-// refuses the second. A send that waited for its slot while a refusal came
-// back also honours the pause the server asked for (holdOff said it).
+// paceTick is the longest a waiting send sleeps before it reads the rate
+// again: a rise (an answer came back fast) reaches it at once, not after
+// the slot it computed at the old rate.
+const paceTick = 25 * time.Millisecond
+
+// space paces dispatches: each goes at least one interval of the current
+// rate after the last (a rate limiter of burst one, whose waiting send
+// follows the rate as it changes; a server with little burst refuses two
+// sends closer than that). A send that waited for its slot while a
+// refusal came back also honours the pause the server asked for (holdOff
+// said it).
 func (x *run) space(ctx context.Context) error {
 	r := x.r
 	for {
@@ -156,8 +162,17 @@ func (x *run) space(ctx context.Context) error {
 			return nil
 		}
 		r.mu.Unlock()
-		if err := ctxtime.Sleep(ctx, wait); err != nil {
+		if err := ctxtime.Sleep(ctx, min(wait, paceTick)); err != nil {
 			return err
 		}
 	}
+}
+
+// markSent counts a request other than a send (the server's clock read)
+// in the spacing: on a server with little burst, a send right behind it
+// (and the token request) would be refused.
+func (r *Runner) markSent() {
+	r.mu.Lock()
+	r.lastSend = time.Now()
+	r.mu.Unlock()
 }

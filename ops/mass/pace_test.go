@@ -119,3 +119,34 @@ func TestPacerStaysUnderASmallBurstServer(t *testing.T) {
 	}
 	t.Logf("%d sends, %d refused", sends, refusals)
 }
+
+// TestPacerRateRiseReachesTheWaitingSend: in the slow start (one send a
+// second) the first answer raises the rate (to 3 a second with a ceiling
+// of 20); the send already waiting for its slot goes at the new rate, not
+// a whole second after the first one (the slot it had reserved at the old
+// rate).
+func TestPacerRateRiseReachesTheWaitingSend(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, jamftest.Options{Computers: 300}, "", "")
+	devs := append(e.devices(t, true), e.devices(t, false)...)
+	k := fast()
+	k.Rate, k.Concurrency, k.BatchSize = 20, 2, 50
+	_, _, _, done := e.start(t, devs, "DEVICE_INFORMATION", k)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var sends []time.Time
+	for _, rec := range e.srv.Log().RequestLog() {
+		if rec.Route == "POST /api/v2/mdm/commands" {
+			sends = append(sends, rec.At)
+		}
+	}
+	if len(sends) < 2 {
+		t.Fatalf("%d sends", len(sends))
+	}
+	// At the new rate the gap is a third of a second; at the old one a
+	// whole second (the limiter's reservation makes that a lower bound).
+	if gap := sends[1].Sub(sends[0]); gap >= 900*time.Millisecond {
+		t.Fatalf("the second send went %v after the first: the rate rise did not reach it", gap)
+	}
+}
