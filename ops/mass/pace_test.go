@@ -69,7 +69,7 @@ func TestPacerEasesOffAsLatencyGrows(t *testing.T) {
 // log's counts), and each device gets the command once.
 func TestPacerStaysUnderASmallBurstServer(t *testing.T) {
 	t.Parallel()
-	srv, err := jamftest.NewServer(jamftest.Options{Computers: 6000, MobileDevices: -1, OfflineShare: 0.0001,
+	srv, err := jamftest.NewServer(jamftest.Options{Computers: 10000, MobileDevices: -1, OfflineShare: 0.0001,
 		Load: jamftest.LoadModel{Capacity: 16, Burst: 3, MaxConcurrent: 5, BaseLatency: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
