@@ -6,7 +6,9 @@
 // The server runs -scale times faster than the one it models (capacity
 // multiplied, latency divided), so a run takes about a minute and a half;
 // "virtual" times are real times multiplied back. The job journal's disk
-// syncs are not scaled, so a large -scale overstates their share.
+// syncs and the runner's slow start (one send a second, its first interval
+// after the clock read) are not scaled, so a large -scale overstates their
+// share: at -scale 4 the first second alone is a tenth of the 40 s ideal.
 //
 //	go run ./cmd/massbench -devices 20000 -scale 4
 package main

@@ -200,7 +200,7 @@ func (r *Runner) Run(ctx context.Context, p *Plan, st *State) (*State, error) {
 		// Learn the server's clock before the first intent. The read is
 		// paced like a send: on a server with little burst, a send right
 		// behind it (and the token request) would be refused.
-		r.limiter.Reserve()
+		r.markSent()
 		_, resp, err := r.Client.Auth.Version(ctx)
 		r.observeResult(resp, err)
 	}
@@ -269,10 +269,6 @@ func (x *run) runStage(ctx context.Context, stage int) error {
 				return err
 			}
 			if err := x.waitHoldOff(ctx, stage); err != nil {
-				wg.Wait()
-				return nil
-			}
-			if err := x.r.limiter.Wait(ctx); err != nil {
 				wg.Wait()
 				return nil
 			}
