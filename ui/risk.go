@@ -100,6 +100,7 @@ type riskModel struct {
 	marks       map[string]bool
 	table       table
 	filter      filterBox
+	height      int // the screen's rows for this view (setSize)
 	level       int
 	source      int
 	sortCol     int
@@ -628,6 +629,7 @@ func runRiskJob(deps Deps, targets []ops.RiskDevice, level jsc.Level, reason str
 func waitRisk(ch <-chan riskEvent) tea.Cmd { return func() tea.Msg { return <-ch } }
 
 func (m *riskModel) setSize(w, h int) {
+	m.height = h
 	m.table.setSize(w, h-3)
 	m.filter.setWidth(w - 4)
 	m.reason.SetWidth(min(w, 100) - 16)
@@ -656,22 +658,38 @@ func (m riskModel) View() string {
 		st.Risk.Low.Render(fmt.Sprintf("LOW %d", counts[jsc.Low])) + " " + st.Risk.Secure.Render(fmt.Sprintf("SECURE %d", counts[jsc.Secure]))
 	b := m.c.deps.JSC.Budget()
 	lf, sf := levelFilters()[m.level], sourceFilters()[m.source]
-	sub := fmt.Sprintf("%s devices · level: %s · source: %s · Risk API budget %s of %s left today   %s", formatCount(shown), orAll(lf), orAll(sf),
-		formatCount(b.Remaining), formatCount(b.Limit), m.table.position())
-	if m.cached && m.fleet != nil {
-		sub = "cache " + ops.RiskAsOf(m.taken, m.c.now()) + " · " + sub
+	// The subtitle breaks between its parts at narrow widths (the table
+	// gives up a row for each extra line), never inside one.
+	devices := formatCount(shown) + " devices"
+	if m.filtered() && m.fleet != nil {
+		devices = formatCount(len(m.view)) + " of " + devices
 	}
+	budget := fmt.Sprintf("Risk API budget %s of %s left today", formatCount(b.Remaining), formatCount(b.Limit))
+	if m.c.width < 110 {
+		budget = fmt.Sprintf("API budget %s/%s today", formatCount(b.Remaining), formatCount(b.Limit))
+	}
+	var parts []string
+	if m.cached && m.fleet != nil {
+		parts = append(parts, "cache "+ops.RiskAsOf(m.taken, m.c.now()))
+	}
+	parts = append(parts, devices, "level: "+orAll(lf), "source: "+orAll(sf), budget)
 	if len(m.marks) > 0 {
-		sub += " · " + st.Table.Marked.Render(formatCount(len(m.marks))+" marked")
+		parts = append(parts, st.Table.Marked.Render(formatCount(len(m.marks))+" marked"))
 	}
 	if m.loading && m.fleet != nil {
-		sub += " · " + m.spin.View() + " refreshing"
+		refreshing := m.spin.View() + " refreshing"
 		if m.progress > 0 {
-			sub += " (" + formatCount(m.progress) + " read)"
+			refreshing += " (" + formatCount(m.progress) + " read)"
 		}
+		parts = append(parts, refreshing)
 		if m.cancel != nil {
-			sub += " · c cancel"
+			parts = append(parts, "c cancel")
 		}
+	}
+	parts = append(parts, m.table.position())
+	sub := packParts(parts, max(20, m.c.width-1))
+	if extra := strings.Count(sub, "\n"); extra > 0 {
+		m.table.setSize(m.c.width, m.height-3-extra)
 	}
 	top := head + "\n" + st.App.Subtle.Render(sub)
 	switch {

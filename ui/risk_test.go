@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -357,5 +358,31 @@ func TestRiskRefreshDuringTheDialogueKeepsItsTargets(t *testing.T) {
 	}
 	if len(got) != all {
 		t.Fatalf("%d devices changed, want the %d the dialogue named", len(got), all)
+	}
+}
+
+// TestRiskScreenFitsAt80x24: the header breaks between its parts instead
+// of running off an 80-column screen, and the table gives up the rows the
+// extra lines take, so the screen is still 24 lines with its key help.
+func TestRiskScreenFitsAt80x24(t *testing.T) {
+	t.Parallel()
+	f, _ := newRiskFixture(t, "", "")
+	m := openRisk(t, f, 80, 24)
+	m = press(t, m, "v", "v", "space", "o")
+	view := screenText(m, f.srv)
+	lines := strings.Split(view, "\n")
+	for _, line := range lines {
+		if ansi.StringWidth(line) > 80 {
+			t.Fatalf("a line of %d columns: %q\n%s", ansi.StringWidth(line), line, view)
+		}
+	}
+	if len(lines) > 24 || !strings.Contains(lines[len(lines)-1], "? help") {
+		t.Fatalf("%d lines, the last %q:\n%s", len(lines), lines[len(lines)-1], view)
+	}
+	flat := strings.Join(strings.Fields(view), " ")
+	for _, want := range []string{"level: HIGH", "source: jamfops", "API budget", "1 marked"} {
+		if !strings.Contains(flat, want) {
+			t.Fatalf("%q is not on screen:\n%s", want, view)
+		}
 	}
 }
