@@ -144,7 +144,7 @@ func newRiskModel(c *common, scope []ops.Device, label string) riskModel {
 	m.reason = newInput("reason: ", "why (recorded in the audit log)")
 	m.count = newInput("› ", "")
 	m.table = newTable([]column{{title: "Δ", width: 1}, {title: "RISK", width: 7}, {title: "NAME", width: 0}, {title: "SERIAL", width: 12},
-		{title: "USER", width: 15}, {title: "MODEL", width: 0}, {title: "CHECK-IN", width: 8, right: true}, {title: "SOURCE", width: 0}, {title: "SEEN", width: 6, right: true}})
+		{title: "USER", width: 15}, {title: "MODEL", width: 0}, {title: "CHECK-IN", width: 8, right: true}, {title: "SOURCE", width: 0, drop: 1}, {title: "SEEN", width: 6, right: true, drop: 2}})
 	m.table.marked = func(id string) bool { return m.marks[id] }
 	return m
 }
