@@ -366,7 +366,7 @@ func (m jobsModel) View() string {
 		b.WriteString(st.App.Subtle.Render(indent(wrapLines(m.diskHint(), m.c.width-4, 2), "  ")) + "\n")
 	} else {
 		e := j.last
-		head := []string{st.App.Bold.Render(j.plan.Action.String()) + " to " + ops.Clean(j.plan.Label), "on " + ops.Clean(serverHost(j.plan.Server)),
+		head := []string{st.App.Bold.Render(j.plan.Action.String()) + " to " + ops.Clean(j.plan.Label), "on " + m.serverName(j.plan.Server),
 			fmt.Sprintf("stage %d of %d", e.Stage+1, max(1, e.Stages))}
 		b.WriteString("\n" + indent(packParts(head, max(20, m.c.width-4)), "  ") + "\n")
 		b.WriteString("  " + m.bar.ViewAs(progressValue(e)) + fmt.Sprintf(" %3.0f%%\n", 100*progressValue(e)))

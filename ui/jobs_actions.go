@@ -196,7 +196,7 @@ func (m jobsModel) diskHint() string {
 	}
 	on := ""
 	if s.disk != nil {
-		on = " on " + ops.Clean(serverHost(s.disk.Plan.Server))
+		on = " on " + m.serverName(s.disk.Plan.Server)
 	}
 	switch {
 	case s.ended != "":
