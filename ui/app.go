@@ -207,7 +207,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.stack[len(m.stack)-1] = s
 			return m, cmd
 		case key.Matches(msg, m.keys.Back) && len(m.stack) > 1 && !hasFilter(m.top()):
+			left := m.top()
 			m.popTo(len(m.stack) - 1)
+			if w, ok := left.(writer); ok && w.wroteBelow() {
+				s, cmd := m.top().reload()
+				m.stack[len(m.stack)-1] = s
+				return m, cmd
+			}
 			return m, nil
 		}
 	}

@@ -60,10 +60,13 @@ type commandModel struct {
 	entry   ops.CommandEntry
 	entries []ops.CommandEntry // the device's queue, for the duplicate check
 	ask     *confirmation
-	scroll  int
-	width   int
-	height  int
-	sc      scope
+	// wrote is set once a re-send succeeded: going back reloads the
+	// device's queue so it shows the new command.
+	wrote  bool
+	scroll int
+	width  int
+	height int
+	sc     scope
 }
 
 func newCommandModel(c *common, d ops.Device, e ops.CommandEntry, entries []ops.CommandEntry) commandModel {
@@ -103,6 +106,9 @@ func (m commandModel) capturing() bool { return m.ask != nil }
 func (m commandModel) Update(msg tea.Msg) (commandModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case resentMsg:
+		if msg.err == nil {
+			m.wrote = true
+		}
 		return m, msg.report()
 	case resendAgainMsg:
 		m.ask = m.secondAsk()

@@ -12,6 +12,7 @@ import (
 	"github.com/jamfops/jamfops/jamf"
 	"github.com/jamfops/jamfops/jamf/jamftest"
 	"github.com/jamfops/jamfops/ops"
+	"github.com/jamfops/jamfops/ops/mass"
 )
 
 const longError = "The device is in an invalid state to process this command: it may be in the middle of a software update, or Setup Assistant has not finished, and the command cannot run until it settles (MCMDMErrorDomain 12021)"
@@ -227,5 +228,57 @@ func TestResendRefusesWhatTheCatalogueDoesNotFit(t *testing.T) {
 	ipad.Unsupervised = true
 	if why := (commandModel{device: ipad, entry: e}).resendRefusal(); !strings.Contains(why, "supervised") {
 		t.Fatalf("unsupervised iPad: refusal %q, want the supervision reason", why)
+	}
+}
+
+// TestBackFromAReSendShowsTheNewCommand: after a re-send, esc returns to a
+// device screen that has read the queue again, so the new command is on
+// it; without a re-send, esc reads nothing.
+func TestBackFromAReSendShowsTheNewCommand(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{}, "", "")
+	d := deviceWith(t, f, jamf.StateError)
+	m := start(t, f.deps, 120, 40)
+	m = drive(t, m, navigate(navigateMsg{to: screenDevice, device: &d}))
+	var failed *ops.CommandEntry
+	for _, e := range m.(Model).top().(deviceModel).entries {
+		if e.Status == ops.StatusFailed && e.Command != "" {
+			if spec, ok := mass.LookupCommand(e.Command); ok && !spec.Destructive && len(spec.Params) == 0 {
+				failed = &e
+				break
+			}
+		}
+	}
+	if failed == nil {
+		t.Fatal("no failed command of a type the catalogue re-sends on this device")
+	}
+	count := func(m tea.Model) int {
+		n := 0
+		for _, e := range m.(Model).top().(deviceModel).entries {
+			if e.Command == failed.Command && e.Status == ops.StatusPending {
+				n++
+			}
+		}
+		return n
+	}
+	entries := m.(Model).top().(deviceModel).entries
+	before := count(m)
+	m = drive(t, m, navigate(navigateMsg{to: screenCommand, device: &d, command: failed, entries: entries}))
+	reads := f.srv.Log().TotalRequests()
+	m = press(t, m, "esc")
+	if f.srv.Log().TotalRequests() != reads {
+		t.Fatal("esc without a re-send read the queue again")
+	}
+	m = drive(t, m, navigate(navigateMsg{to: screenCommand, device: &d, command: failed, entries: entries}))
+	m = press(t, m, "R", "y")
+	if strings.Contains(screenText(m, f.srv), "Really queue a duplicate") {
+		m = press(t, m, "y")
+	}
+	m = press(t, m, "esc")
+	if _, ok := m.(Model).top().(deviceModel); !ok {
+		t.Fatalf("esc opened %T", m.(Model).top())
+	}
+	if got := count(m); got != before+1 {
+		t.Fatalf("the device screen shows %d pending %s, want %d", got, failed.Command, before+1)
 	}
 }

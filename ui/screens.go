@@ -21,6 +21,13 @@ type screen interface {
 	FullHelp() [][]key.Binding
 }
 
+// writer is a screen whose writes change what the screen below it shows
+// (a re-send adds a command to the device's queue): leaving it with esc
+// reloads the screen below.
+type writer interface{ wroteBelow() bool }
+
+func (m commandModel) wroteBelow() bool { return m.wrote }
+
 func (m groupsModel) step(msg tea.Msg) (screen, tea.Cmd) { return m.Update(msg) }
 func (m groupsModel) resize(w, h int) screen             { m.setSize(w, h); return m }
 func (m groupsModel) reload() (screen, tea.Cmd)          { cmd := m.load(); return m, cmd }
