@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/jamfops/jamfops/ops"
 	"github.com/jamfops/jamfops/ops/mass"
@@ -622,7 +623,9 @@ func (m planModel) formView() string {
 		}
 		line := fmt.Sprintf("%-36s %s", f.label, val)
 		if i == m.cursor {
-			hl := min(m.c.width-4, 56)
+			// The highlight is wide enough for the whole value
+			// (DECLARATIVE_MANAGEMENT, a long parameter) where it fits.
+			hl := min(m.c.width-4, max(56, ansi.StringWidth(line)))
 			line = st.Table.Selected.Render(fit(line, hl, false)) + " " + st.App.Subtle.Render(fit(f.help, max(0, m.c.width-hl-4), false))
 		}
 		b.WriteString("  " + line + "\n")
