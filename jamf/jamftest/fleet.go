@@ -234,7 +234,9 @@ func newFleet(seed uint64, computers, mobiles int, now time.Time, offlineShare f
 		case "IPAD":
 			if g.chance(0.3) {
 				d.name = fmt.Sprintf("Cart-%d iPad %02d", 1+i%12, 1+i%30)
-				d.shared = true
+				// Shared iPad mode needs supervision (and Automated
+				// Device Enrollment): a cart iPad is always supervised.
+				d.shared, d.supervised = true, true
 				d.username, d.realname, d.email = "", "", ""
 			} else {
 				d.name = fmt.Sprintf("%s's iPad", strings.SplitN(d.realname, " ", 2)[0])

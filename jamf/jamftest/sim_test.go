@@ -233,3 +233,24 @@ func TestCommandErrorShare(t *testing.T) {
 		t.Fatalf("share 0.5: %d of 400 commands failed", n)
 	}
 }
+
+// TestSharedIPadsAreSupervised: Shared iPad mode needs supervision, so no
+// cart iPad of the fleet is unsupervised (while some other iPads are).
+func TestSharedIPadsAreSupervised(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, Options{Computers: -1, MobileDevices: 1000})
+	shared, loose := 0, 0
+	for _, d := range s.fleet.mobiles {
+		switch {
+		case d.shared && !d.supervised:
+			t.Fatalf("Shared iPad %s is not supervised", d.name)
+		case d.shared:
+			shared++
+		case !d.supervised:
+			loose++
+		}
+	}
+	if shared == 0 || loose == 0 {
+		t.Fatalf("%d Shared iPads, %d unsupervised devices", shared, loose)
+	}
+}
