@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -329,8 +328,8 @@ func printPreflight(env *Env, p *mass.Plan, pf *mass.Preflight) {
 			fmt.Fprintf(env.Stderr, "Devices already holding %s pending are skipped (%d); --allow-duplicates sends to them too.\n", p.Action.CommandType, pf.Duplicates)
 		}
 	}
-	fmt.Fprintf(env.Stderr, "%d requests of up to %d devices, stages %s, at most %.1f requests/s and %d at once: about %s\n",
-		pf.Requests, p.Knobs.BatchSize, mass.StagesText(pf.StageSizes), p.Knobs.Rate, p.Knobs.Concurrency, pf.Estimate.Round(time.Second))
+	fmt.Fprintf(env.Stderr, "%d requests of up to %d devices, stages %s, at most %.1f requests/s and %d at once: %s\n",
+		pf.Requests, p.Knobs.BatchSize, mass.StagesText(pf.StageSizes), p.Knobs.Rate, p.Knobs.Concurrency, mass.EstimateText(p, pf))
 	if len(pf.FirstStage) > 0 && p.Stages > 1 {
 		order := "in the given order"
 		switch {

@@ -593,7 +593,7 @@ func (m planModel) preflightView() string {
 		if m.plan.Action.Kind == mass.KindCommand && !m.plan.Knobs.AllowDuplicates {
 			line(fmt.Sprintf("devices already holding %s pending are skipped (%s)", m.plan.Action.CommandType, formatCount(pf.Duplicates)))
 		}
-		line(fmt.Sprintf("%s requests in stages %s · about %s at the ceiling", formatCount(pf.Requests), mass.StagesText(pf.StageSizes), pf.Estimate.Round(time.Second)))
+		line(fmt.Sprintf("%s requests in stages %s · %s", formatCount(pf.Requests), mass.StagesText(pf.StageSizes), mass.EstimateText(m.plan, pf)))
 		if m.plan.Stages > 1 && len(pf.FirstStage) > 0 {
 			line("first stage (" + firstStageOrder(m.plan) + "): " + namesPreview(pf.FirstStage, 5))
 		}

@@ -7,6 +7,7 @@ import (
 	"math"
 	mrand "math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/jamfops/jamfops/ops"
 )
@@ -73,4 +74,29 @@ func StagesText(sizes []int) string {
 		return "one stage of " + parts[0]
 	}
 	return strings.Join(parts, " → ")
+}
+
+// EstimateText says how long the job takes and of what: the sending at
+// the ceiling, each stage's watch, and the go-ahead each stage waits for
+// unless healthy stages continue on their own ("about 4s sending at the
+// ceiling + 2 stage watches of 2m0s, each then waiting for your
+// go-ahead").
+func EstimateText(p *Plan, pf *Preflight) string {
+	watches := max(0, p.Stages-1)
+	sending := pf.Estimate - time.Duration(watches)*p.Knobs.StageWait
+	s := "about " + sending.Round(time.Second).String() + " sending at the ceiling"
+	if watches == 0 {
+		return s
+	}
+	noun := "stage watch"
+	if watches > 1 {
+		noun = "stage watches"
+	}
+	if p.Knobs.StageWait > 0 {
+		s += fmt.Sprintf(" + %d %s of %s", watches, noun, p.Knobs.StageWait)
+	}
+	if !p.Knobs.AutoContinue {
+		s += fmt.Sprintf(", then %d go-ahead(s) from you (g)", watches)
+	}
+	return s
 }
