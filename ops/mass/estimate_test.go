@@ -18,7 +18,7 @@ func TestEstimateTextSaysWhatTheTimeIsMadeOf(t *testing.T) {
 		est    time.Duration
 		want   string
 	}{
-		{3, false, 4*time.Minute + 300*time.Millisecond, "about 0s sending at the ceiling + 2 stage watches of 2m0s, then 2 go-ahead(s) from you (g)"},
+		{3, false, 4*time.Minute + 300*time.Millisecond, "under a second sending at the ceiling + 2 stage watches of 2m0s, then 2 go-ahead(s) from you (g)"},
 		{2, true, 2*time.Minute + 41*time.Second, "about 41s sending at the ceiling + 1 stage watch of 2m0s"},
 		{1, false, 41 * time.Second, "about 41s sending at the ceiling"},
 	}

@@ -85,6 +85,9 @@ func EstimateText(p *Plan, pf *Preflight) string {
 	watches := max(0, p.Stages-1)
 	sending := pf.Estimate - time.Duration(watches)*p.Knobs.StageWait
 	s := "about " + sending.Round(time.Second).String() + " sending at the ceiling"
+	if sending < time.Second {
+		s = "under a second sending at the ceiling"
+	}
 	if watches == 0 {
 		return s
 	}
