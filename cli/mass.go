@@ -525,14 +525,16 @@ func driveJob(ctx context.Context, env *Env, cs clients, j *mass.Journal, p *mas
 			batch++
 			if tty {
 				// One line redrawn in place: a progress bar.
-				done := e.Sent + e.Failed + e.Cancelled
+				// Only final answers count: a cancelled job's bar stops
+				// where the sending stopped (as the console's does).
+				done := min(e.Sent+e.Failed, max(0, e.Total-e.Skipped))
 				total := max(1, e.Total-e.Skipped)
 				filled := 30 * done / total
-				fmt.Fprintf(env.Stderr, "\r[%s%s] %3d%% sent %d failed %d pending %d · %.2f req/s ",
+				fmt.Fprintf(env.Stderr, "\r[%s%s] %3d%% sent %d failed %d to send %d · %.2f req/s ",
 					strings.Repeat("█", filled), strings.Repeat("░", 30-filled), 100*done/total, e.Sent, e.Failed, e.Pending, e.Rate)
 				continue
 			}
-			fmt.Fprintf(env.Stderr, "batch %d · stage %d/%d · sent %d failed %d pending %d of %d · %.2f req/s\n",
+			fmt.Fprintf(env.Stderr, "batch %d · stage %d/%d · sent %d failed %d to send %d of %d · %.2f req/s\n",
 				batch, e.Stage+1, e.Stages, e.Sent, e.Failed, e.Pending, e.Total, e.Rate)
 		case mass.EvWaiting, mass.EvHold:
 			if tty {

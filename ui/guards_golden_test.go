@@ -95,7 +95,7 @@ func TestLiveJobDetailIsWholeAt80Columns(t *testing.T) {
 		}
 	}
 	flat := strings.Join(strings.Fields(view), " ")
-	for _, want := range []string{"pending 11,111", "not sending: " + note, "backlog guard off", "concurrency ≤ "} {
+	for _, want := range []string{"to send 11,111", "not sending: " + note, "backlog guard off", "concurrency ≤ "} {
 		if !strings.Contains(flat, want) {
 			t.Fatalf("%q is cut at 80 columns:\n%s", want, view)
 		}

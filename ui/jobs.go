@@ -378,7 +378,7 @@ func (m jobsModel) View() string {
 		// word, so nothing is cut at 80 columns.
 		width := max(20, m.c.width-4)
 		counts := []string{"sent " + st.Status.Completed.Render(formatCount(e.Sent)), "failed " + st.Status.Failed.Render(formatCount(e.Failed)),
-			"skipped " + formatCount(e.Skipped), "cancelled " + formatCount(e.Cancelled), "pending " + formatCount(e.Pending), j.etaText()}
+			"skipped " + formatCount(e.Skipped), "cancelled " + formatCount(e.Cancelled), "to send " + formatCount(e.Pending), j.etaText()}
 		b.WriteString(indent(packParts(counts, width), "  ") + "\n")
 		pace := []string{fmt.Sprintf("rate %.2f/s (ceiling %.1f)", e.Rate, j.plan.Knobs.Rate), fmt.Sprintf("concurrency ≤ %d", j.plan.Knobs.Concurrency), "backlog guard " + backlog}
 		b.WriteString(st.App.Subtle.Render(indent(packParts(pace, width), "  ")) + "\n")
