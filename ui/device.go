@@ -344,8 +344,12 @@ func (m deviceModel) View() string {
 	if m.c.width > 0 {
 		head = ansi.Wrap(head, m.c.width, " ")
 	}
-	extra := strings.Count(head, "\n") + strings.Count(info, "\n") - 1
-	top := head + "\n" + st.App.Subtle.Render(info) + "\n" + m.riskPanel() + note
+	riskNote := m.riskPanel() + note
+	if m.c.width > 0 {
+		riskNote = ansi.Wrap(riskNote, m.c.width, " ")
+	}
+	extra := strings.Count(head, "\n") + strings.Count(info, "\n") + strings.Count(riskNote, "\n") - 1
+	top := head + "\n" + st.App.Subtle.Render(info) + "\n" + riskNote
 	switch {
 	case m.loading && m.entries == nil:
 		return top + "\n\n  " + m.spin.View() + " Loading the command queue…"

@@ -386,3 +386,33 @@ func TestRiskScreenFitsAt80x24(t *testing.T) {
 		}
 	}
 }
+
+// TestDeviceRiskLineWrapsAt80Columns: the device screen's JSC risk line
+// wraps instead of running off an 80-column screen, and the screen still
+// fits 24 lines.
+func TestDeviceRiskLineWrapsAt80Columns(t *testing.T) {
+	t.Parallel()
+	f, _ := newRiskFixture(t, "", "")
+	m := start(t, f.deps, 80, 24)
+	m = press(t, m, "enter")
+	var view string
+	for range 5 { // the first member enrolled in JSC
+		m = press(t, m, "enter")
+		if _, ok := topOf(m).(deviceModel); !ok {
+			t.Fatalf("enter opened %T", topOf(m))
+		}
+		if view = screenText(m, f.srv); !strings.Contains(view, "not enrolled in JSC") {
+			break
+		}
+		m = press(t, m, "esc", "j")
+	}
+	lines := strings.Split(view, "\n")
+	for _, line := range lines {
+		if ansi.StringWidth(line) > 80 {
+			t.Fatalf("a line of %d columns: %q", ansi.StringWidth(line), line)
+		}
+	}
+	if flat := strings.Join(strings.Fields(view), " "); !strings.Contains(flat, "K to set or reset") || len(lines) > 24 {
+		t.Fatalf("%d lines:\n%s", len(lines), view)
+	}
+}
