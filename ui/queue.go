@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/jamfops/jamfops/internal/errtext"
 	"github.com/jamfops/jamfops/jamf"
@@ -327,8 +329,12 @@ func (m queueModel) View() string {
 	if s.Devices > 0 {
 		offPct = s.Offline * 100 / s.Devices
 	}
-	stats := fmt.Sprintf("%s devices · %s offline (%d%%) · %s pending (%s NotNow) · %s failed · %s devices with something stuck",
-		formatCount(s.Devices), formatCount(s.Offline), offPct, formatCount(s.TotalPending), formatCount(s.TotalNotNow), formatCount(s.TotalFailed), formatCount(len(s.Stuck)))
+	// The stats break between their parts at narrow widths, and the
+	// device table gives up the lines they take.
+	width := max(20, m.c.width-1)
+	stats := packParts([]string{formatCount(s.Devices) + " devices", fmt.Sprintf("%s offline (%d%%)", formatCount(s.Offline), offPct),
+		fmt.Sprintf("%s pending (%s NotNow)", formatCount(s.TotalPending), formatCount(s.TotalNotNow)), formatCount(s.TotalFailed) + " failed",
+		formatCount(len(s.Stuck)) + " devices with something stuck"}, width)
 	updates := "\n" + st.App.Subtle.Render("OS updates: not read")
 	switch {
 	case m.updates != nil:
@@ -344,7 +350,12 @@ func (m queueModel) View() string {
 			titles[i] = st.App.Subtle.Render("  " + titles[i])
 		}
 	}
-	return top + "\n" + stats + updates + "\n" + titles[0] + "\n" + m.types.View(st) + "\n" + titles[1] + "\n" + m.stuck.View(st)
+	updates = ansi.Wrap(updates, width, " ")
+	stuck := m.stuck
+	if extra := strings.Count(stats, "\n") + strings.Count(updates, "\n") - 1; extra > 0 {
+		stuck.setSize(stuck.width, stuck.height+1-extra)
+	}
+	return top + "\n" + stats + updates + "\n" + titles[0] + "\n" + m.types.View(st) + "\n" + titles[1] + "\n" + stuck.View(st)
 }
 
 func (m queueModel) ShortHelp() []key.Binding {
