@@ -48,7 +48,7 @@ func newModel(deps Deps, tags *tagSource) Model {
 	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}, tags: tags}
 	c.styles = newStyles(true, deps.Accent)
 	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New(), starting: map[string]bool{}}
-	m.palette = newInput(": ", "device TEXT · computers · mobile · groups · queue · log · profile NAME · risk · jobs · quit")
+	m.palette = newInput(": ", "device TEXT · groups · computers · mobile · queue · jobs · risk · log · profile NAME · quit")
 	m.palette.SetSuggestions(paletteCommands())
 	m.palette.ShowSuggestions = true
 	m.find = newInput("find device: ", "serial, name, user, email, UDID, management ID or asset tag; * is a wildcard")
