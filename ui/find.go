@@ -165,11 +165,18 @@ func (m findModel) View() string {
 	if n == 1 {
 		es = ""
 	}
-	count := fmt.Sprintf("  %s match%s · %s", formatCount(n), es, m.table.position())
+	parts := []string{top, st.App.Subtle.Render(fmt.Sprintf("%s match%s", formatCount(n), es)), st.App.Subtle.Render(m.table.position())}
 	if m.res.More {
-		count += " · more on the server: type more of the text to narrow"
+		parts = append(parts, st.App.Subtle.Render("more on the server: type more of the text to narrow"))
 	}
-	return top + st.App.Subtle.Render(count) + "\n" + m.table.View(st)
+	// The line breaks between its parts at narrow widths; the table gives
+	// up the lines it takes.
+	head := packParts(parts, max(20, m.c.width-1))
+	t := m.table
+	if extra := strings.Count(head, "\n"); extra > 0 {
+		t.setSize(t.width, t.height+1-extra)
+	}
+	return head + "\n" + t.View(st)
 }
 
 func (m findModel) ShortHelp() []key.Binding { return []key.Binding{m.keys.Open} }
