@@ -54,7 +54,10 @@ func runConsole(ctx context.Context, deps ui.Deps, stdin io.Reader, stdout io.Wr
 	if stdout != nil {
 		opts = append(opts, tea.WithOutput(stdout))
 	}
-	_, err := tea.NewProgram(ui.New(deps), opts...).Run()
+	final, err := tea.NewProgram(ui.New(deps), opts...).Run()
+	if m, ok := final.(ui.Model); ok {
+		m.Close() // a risk-cache write in progress finishes first
+	}
 	return err
 }
 

@@ -40,12 +40,13 @@ type Model struct {
 }
 
 // New builds the console for deps.
-func New(deps Deps) Model { return newModel(deps, &tagSource{}) }
+func New(deps Deps) Model { return newModel(deps, &tagSource{}, &cacheWriter{}) }
 
-// newModel builds the console drawing screen and request tags from tags,
-// which a profile switch carries over.
-func newModel(deps Deps, tags *tagSource) Model {
-	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}, tags: tags}
+// newModel builds the console drawing screen and request tags from tags
+// and writing the risk cache through cache, both of which a profile switch
+// carries over.
+func newModel(deps Deps, tags *tagSource, cache *cacheWriter) Model {
+	c := &common{deps: deps, isDark: true, jobs: map[string]*liveJob{}, tags: tags, cache: cache}
 	c.styles = newStyles(true, deps.Accent)
 	m := Model{c: c, keys: defaultGlobalKeyMap(), help: help.New(), starting: map[string]bool{}}
 	m.palette = newInput(": ", "device TEXT · groups · computers · mobile · queue · jobs · risk · log · profile NAME · quit")
@@ -369,7 +370,7 @@ func (m Model) switchProfile(name string) (tea.Model, tea.Cmd) {
 	for _, s := range m.stack {
 		s.owner().end() // the old profile's loads stop
 	}
-	nm := newModel(deps, m.c.tags)
+	nm := newModel(deps, m.c.tags, m.c.cache)
 	nm.c.width, nm.c.height, nm.c.isDark = m.c.width, m.c.height, m.c.isDark
 	nm.c.styles = newStyles(m.c.isDark, deps.Accent)
 	nm.help.SetWidth(m.c.width)

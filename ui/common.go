@@ -78,7 +78,9 @@ func (d Deps) jscServer() string {
 // common is shared by every screen: dependencies, styles and what the
 // server told us at start. Screens read it; only the root changes it.
 type common struct {
-	deps    Deps
+	deps Deps
+	// cache orders the risk cache's writes with the console's end.
+	cache   *cacheWriter
 	styles  Styles
 	isDark  bool
 	version string

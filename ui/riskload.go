@@ -156,7 +156,7 @@ func (m *riskModel) refresh() tea.Cmd {
 	m.loading, m.progress = true, 0
 	ctx, cancel := context.WithCancel(m.sc.ctx)
 	m.cancel = cancel
-	req, from, rc, audit, path, clock := m.req, m.sc.id, m.c.deps.JSC, m.c.deps.Audit, m.cachePath(), m.c.now
+	req, from, rc, audit, path, clock, cache := m.req, m.sc.id, m.c.deps.JSC, m.c.deps.Audit, m.cachePath(), m.c.now, m.c.cache
 	ch := make(chan tea.Msg, 1)
 	go func() {
 		taken := clock()
@@ -171,7 +171,7 @@ func (m *riskModel) refresh() tea.Cmd {
 			msg.marks = readMarks(audit, rc.BaseURL())
 			if path != "" {
 				// The listing stands even if the cache cannot be written.
-				_ = ops.SaveRiskSnapshot(path, ops.NewRiskSnapshot(rc.BaseURL(), rc.AppID(), taken, devs))
+				cache.save(func() { _ = ops.SaveRiskSnapshot(path, ops.NewRiskSnapshot(rc.BaseURL(), rc.AppID(), taken, devs)) })
 			}
 		}
 		select {
@@ -222,7 +222,7 @@ func (m *riskModel) refreshAfter(outcomes []ops.RiskOutcome) tea.Cmd {
 	for i, o := range outcomes {
 		devices[i] = o.Device
 	}
-	req, from, rc, ctx, audit, path := m.req, m.sc.id, m.c.deps.JSC, m.sc.ctx, m.c.deps.Audit, m.cachePath()
+	req, from, rc, ctx, audit, path, cache := m.req, m.sc.id, m.c.deps.JSC, m.sc.ctx, m.c.deps.Audit, m.cachePath(), m.c.cache
 	return func() tea.Msg {
 		now, ok, err := ops.ReadBackRisk(ctx, rc, devices)
 		var out []jsc.Device
@@ -232,10 +232,12 @@ func (m *riskModel) refreshAfter(outcomes []ops.RiskOutcome) tea.Cmd {
 			}
 		}
 		if path != "" && len(out) > 0 {
-			if snap, lerr := ops.LoadRiskSnapshot(path, rc.BaseURL(), rc.AppID()); lerr == nil {
-				snap.Update(out)
-				_ = ops.SaveRiskSnapshot(path, snap)
-			}
+			cache.save(func() {
+				if snap, lerr := ops.LoadRiskSnapshot(path, rc.BaseURL(), rc.AppID()); lerr == nil {
+					snap.Update(out)
+					_ = ops.SaveRiskSnapshot(path, snap)
+				}
+			})
 		}
 		return riskPatchMsg{req: req, from: from, devices: out, marks: readMarks(audit, rc.BaseURL()), err: err}
 	}
