@@ -51,7 +51,7 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 	}
 	latest := map[string]jamf.Command{}
 	if len(ids) > 0 {
-		cmds, _, err := c.MDM.CommandsForDevices(ctx, ids)
+		cmds, _, err := c.MDM.CommandsOfTypeForDevices(ctx, ids, p.Action.CommandType)
 		if err != nil {
 			return nil, fmt.Errorf("reading the devices' commands: %w", err)
 		}
