@@ -90,13 +90,9 @@ func (f *massFlags) validate(env *Env) (mass.Action, []deviceRef, error) {
 	if action.ReturnToService, err = f.rts.option(action); err != nil {
 		return action, nil, err
 	}
-	if f.knobs.StageOrder, err = mass.ParseStageOrder(f.stageOrder); err != nil {
-		return action, nil, usageErrorf("--stage-order: %v", err)
+	if err := f.validateOrder(); err != nil {
+		return action, nil, err
 	}
-	if f.knobs.Seed < 0 || (f.knobs.Seed != 0 && f.knobs.StageOrder != mass.OrderRandom) {
-		return action, nil, usageErrorf("--seed is a positive number and goes with --stage-order random")
-	}
-	f.knobs.CanaryGroup = strings.TrimSpace(f.canaryGroup)
 	if (f.group == "") == (f.devicesFile == "") {
 		return action, nil, usageErrorf("give --group or --devices (one of them)")
 	}
@@ -122,6 +118,20 @@ func (f *massFlags) validate(env *Env) (mass.Action, []deviceRef, error) {
 	}
 	noteDuplicates(env, f.devicesFile, dups)
 	return action, refs, nil
+}
+
+// validateOrder reads --stage-order, --seed and --canary-group, which
+// every kind of mass run takes.
+func (f *massFlags) validateOrder() error {
+	var err error
+	if f.knobs.StageOrder, err = mass.ParseStageOrder(f.stageOrder); err != nil {
+		return usageErrorf("--stage-order: %v", err)
+	}
+	if f.knobs.Seed < 0 || (f.knobs.Seed != 0 && f.knobs.StageOrder != mass.OrderRandom) {
+		return usageErrorf("--seed is a positive number and goes with --stage-order random")
+	}
+	f.knobs.CanaryGroup = strings.TrimSpace(f.canaryGroup)
+	return nil
 }
 
 func jobsDir(dirs ...string) (string, error) {
@@ -253,6 +263,9 @@ func startPlanned(ctx context.Context, env *Env, f *massFlags, c *jamf.Client, p
 // pilotMembers resolves --canary-group among the targets' kind and returns
 // its members' inventory IDs and its name.
 func pilotMembers(ctx context.Context, c *jamf.Client, ref string, targets []ops.Device) ([]string, string, error) {
+	if len(targets) == 0 {
+		return nil, "", errors.New("no target devices")
+	}
 	groups, _, err := c.Groups.List(ctx, nil)
 	if err != nil {
 		return nil, "", err
