@@ -83,6 +83,9 @@ func runMassRetry(ctx context.Context, env *Env, conn *connFlags, dirFlag, job s
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "Job %s: %d failed, %d unanswered.\n", p.ID, f.Failed, f.Unanswered)
+		if f.Gone > 0 {
+			fmt.Fprintf(env.Stderr, "Left out %d devices no longer in Jamf Pro (deleted since the job).\n", f.Gone)
+		}
 		plan, pf, err := mass.Build(ctx, c, req)
 		if errors.Is(err, mass.ErrUsage) {
 			return usageErrorf("%v", err)
@@ -93,7 +96,7 @@ func runMassRetry(ctx context.Context, env *Env, conn *connFlags, dirFlag, job s
 		printPreflight(env, plan, pf)
 		if dryRun {
 			out := preflightJSON(plan, pf)
-			out["failed"], out["unanswered"] = f.Failed, f.Unanswered
+			out["failed"], out["unanswered"], out["gone"] = f.Failed, f.Unanswered, f.Gone
 			var targets []map[string]string
 			for _, t := range plan.Targets {
 				targets = append(targets, map[string]string{"id": t.Device.ID, "name": t.Device.Name, "why": f.Why[t.Device.ID], "skip": t.Skip})

@@ -28,6 +28,10 @@ type FollowUp struct {
 	// Why says, per device ID, "failed: …" or "unanswered: …".
 	Why                map[string]string
 	Failed, Unanswered int
+	// Gone counts devices left out because they are no longer in Jamf Pro
+	// (their Why says so): sending to an unknown management ID fails the
+	// whole request.
+	Gone int
 }
 
 // FindFollowUp reads the devices' command lists and picks the targets of
@@ -112,7 +116,62 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 		out.Devices = append(out.Devices, d)
 		out.Why[d.ID] = why
 	}
+	if err := refreshFollowUp(ctx, c, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// refreshFollowUp reads the follow-up's devices again: the plan's records
+// are as old as the job. A device deleted from Jamf Pro since is left out
+// (an unknown management ID fails the whole request it is in); the others
+// take their current record (a re-enrolled device has a new management
+// ID, a device may have gone offline or lost supervision).
+func refreshFollowUp(ctx context.Context, c *jamf.Client, f *FollowUp) error {
+	if len(f.Devices) == 0 {
+		return nil
+	}
+	ids := make([]string, len(f.Devices))
+	for i, d := range f.Devices {
+		ids[i] = d.ID
+	}
+	now := map[string]ops.Device{}
+	if f.Devices[0].Kind == jamf.PlatformMobile {
+		list, _, err := c.MobileDevices.ListByIDs(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("reading the devices again: %w", err)
+		}
+		for _, m := range list {
+			d := ops.FromMobileDevice(m)
+			now[d.ID] = d
+		}
+	} else {
+		list, _, err := c.Computers.ListByIDs(ctx, ids, nil)
+		if err != nil {
+			return fmt.Errorf("reading the devices again: %w", err)
+		}
+		for _, cm := range list {
+			d := ops.FromComputer(cm)
+			now[d.ID] = d
+		}
+	}
+	kept := f.Devices[:0]
+	for _, d := range f.Devices {
+		cur, ok := now[d.ID]
+		if !ok {
+			if strings.HasPrefix(f.Why[d.ID], "failed") {
+				f.Failed--
+			} else {
+				f.Unanswered--
+			}
+			f.Gone++
+			f.Why[d.ID] = "left out: no longer in Jamf Pro (deleted since the job)"
+			continue
+		}
+		kept = append(kept, cur)
+	}
+	f.Devices = kept
+	return nil
 }
 
 // ErrNothingToFollowUp is returned when no device of a job needs a
