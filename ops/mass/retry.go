@@ -47,9 +47,13 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 	if !o.Failed && !o.Unanswered {
 		o.Failed, o.Unanswered = true, true
 	}
+	// Every candidate's commands are read: a device the journal calls
+	// failed or never reached may have got the command since (from an
+	// earlier follow-up) and acknowledged it.
 	var ids []string
 	for i, t := range p.Targets {
-		if s := st.Targets[i]; s == StateSent || s == StateUnverified {
+		switch st.Targets[i] {
+		case StateSent, StateUnverified, StateFailed, StateCancelled:
 			ids = append(ids, t.Device.ManagementID)
 		}
 	}
@@ -72,20 +76,24 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 	for i, t := range p.Targets {
 		var why string
 		failed := false
+		// The job's own command, or a later one: sent after the target's
+		// intent, by the server's clock (the local one may be off).
+		since := p.Created
+		if i < len(st.Anchor) && !st.Anchor[i].IsZero() {
+			since = st.Anchor[i]
+		}
+		cmd, found := latest[t.Device.ManagementID]
+		found = found && !cmd.DateSent.Before(since.Add(-time.Minute))
 		switch st.Targets[i] {
-		case StateFailed:
-			why, failed = "failed: "+st.Reasons[i], true
-		case StateCancelled:
-			why = "unanswered: never sent (" + st.Reasons[i] + ")"
-		case StateSent, StateUnverified:
-			// The job's own command: sent after its intent, by the
-			// server's clock (the local one may be off).
-			since := p.Created
-			if i < len(st.Anchor) && !st.Anchor[i].IsZero() {
-				since = st.Anchor[i]
+		case StateFailed, StateCancelled:
+			if found && cmd.CommandState == jamf.StateAcknowledged {
+				continue // done since, by a follow-up
 			}
-			cmd, found := latest[t.Device.ManagementID]
-			found = found && !cmd.DateSent.Before(since.Add(-time.Minute))
+			why, failed = "failed: "+st.Reasons[i], true
+			if st.Targets[i] == StateCancelled {
+				why, failed = "unanswered: never sent ("+st.Reasons[i]+")", false
+			}
+		case StateSent, StateUnverified:
 			switch {
 			case !found:
 				why = "unanswered: the command is no longer in the device's queue"
