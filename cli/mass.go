@@ -583,6 +583,10 @@ func driveJob(ctx context.Context, env *Env, cs clients, j *mass.Journal, p *mas
 		return errors.New(status)
 	case runErr != nil && !errors.Is(runErr, mass.ErrHeld):
 		return runErr
+	case final.Ended == "" && !errors.Is(runErr, mass.ErrHeld) && ctx.Err() != nil:
+		// ctrl+c: exit status 130, whatever failed before it.
+		fmt.Fprintf(env.Stderr, "Job %s %s\n", p.ID, status)
+		return fmt.Errorf("job %s %s: %w", p.ID, status, context.Canceled)
 	case c2[mass.StateFailed] > 0:
 		return fmt.Errorf("%d devices failed", c2[mass.StateFailed])
 	case errors.Is(runErr, mass.ErrHeld):
