@@ -64,6 +64,15 @@ func runMassRetry(ctx context.Context, env *Env, conn *connFlags, dirFlag, job s
 	case p.Action.Kind != mass.KindCommand:
 		return usageErrorf("job %s sent %s: only command jobs can be followed up (it leaves no answer to check)", p.ID, p.Action)
 	case st.Ended == "":
+		// Running in another process: exit 1, as for resume.
+		j, _, _, err := mass.OpenJournal(jobPath(d, job))
+		var busy *mass.JobBusyError
+		if errors.As(err, &busy) {
+			return fmt.Errorf("%w: follow it up once it has ended", busy)
+		}
+		if err == nil {
+			j.Close()
+		}
 		return usageErrorf("job %s has not ended: resume it first (jamfops mass resume %s)", p.ID, p.ID)
 	}
 	return withClient(ctx, conn, env, func(c *jamf.Client) error {
