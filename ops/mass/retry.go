@@ -72,13 +72,25 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 			}
 		}
 	}
+	// A target never sent to has no intent of its own: the job's first
+	// intent, on the server's clock, stands for it (its creation time is
+	// the local clock's, which may be minutes off).
+	var start time.Time
+	for _, a := range st.Anchor {
+		if !a.IsZero() && (start.IsZero() || a.Before(start)) {
+			start = a
+		}
+	}
+	if start.IsZero() {
+		start = p.Created
+	}
 	out := &FollowUp{Why: map[string]string{}}
 	for i, t := range p.Targets {
 		var why string
 		failed := false
 		// The job's own command, or a later one: sent after the target's
 		// intent, by the server's clock (the local one may be off).
-		since := p.Created
+		since := start
 		if i < len(st.Anchor) && !st.Anchor[i].IsZero() {
 			since = st.Anchor[i]
 		}
