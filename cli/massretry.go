@@ -85,8 +85,8 @@ func runMassRetry(ctx context.Context, env *Env, conn *connFlags, dirFlag, job s
 		}
 		req, err := mass.FollowUpRequest(p, f, o, time.Now())
 		if errors.Is(err, mass.ErrNothingToFollowUp) {
-			fmt.Fprintf(env.Stderr, "Job %s: %v; nothing to follow up.\n", p.ID, err)
-			return writeJSON(env.Stdout, map[string]any{"job": p.ID, "failed": 0, "unanswered": 0, "send": 0})
+			fmt.Fprintf(env.Stderr, "Nothing to follow up: %v.\n", err)
+			return writeJSON(env.Stdout, map[string]any{"job": p.ID, "failed": 0, "unanswered": 0, "gone": f.Gone, "send": 0})
 		}
 		if err != nil {
 			return err

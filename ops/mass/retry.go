@@ -198,11 +198,20 @@ func refreshFollowUp(ctx context.Context, c *jamf.Client, f *FollowUp) error {
 // follow-up.
 var ErrNothingToFollowUp = errors.New("no device failed or is unanswered")
 
+// nothingError is an ErrNothingToFollowUp with its own message.
+type nothingError string
+
+func (e nothingError) Error() string        { return string(e) }
+func (e nothingError) Is(target error) bool { return target == ErrNothingToFollowUp }
+
 // FollowUpRequest builds the request of a follow-up job: the first job's
 // action, knobs (with the duplicate skip on, so that devices that still
 // hold the command pending are skipped) and server, linked to it.
 func FollowUpRequest(p *Plan, f *FollowUp, o FollowUpOptions, now time.Time) (Request, error) {
 	if len(f.Devices) == 0 {
+		if f.Gone > 0 {
+			return Request{}, nothingError(fmt.Sprintf("job %s: the %d devices to follow up are no longer in Jamf Pro", p.ID, f.Gone))
+		}
 		return Request{}, fmt.Errorf("job %s: %w", p.ID, ErrNothingToFollowUp)
 	}
 	k := p.Knobs

@@ -2,6 +2,7 @@ package mass
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -88,5 +89,17 @@ func TestFollowUpLeavesOutDeletedDevicesAndReadsFreshIDs(t *testing.T) {
 	}
 	if c := final.Counts(); c[StateSent] != 5 || c[StateFailed] != 0 {
 		t.Fatalf("follow-up: %v %v", c, final.Reasons)
+	}
+}
+
+// TestNothingToFollowUpSaysDevicesWereDeleted: when every device to follow
+// up is gone from Jamf Pro, "nothing to follow up" says so instead of
+// claiming no device failed.
+func TestNothingToFollowUpSaysDevicesWereDeleted(t *testing.T) {
+	t.Parallel()
+	p := &Plan{ID: "20261129-020000-abcdef", Action: Action{Kind: KindCommand, CommandType: "DEVICE_INFORMATION"}}
+	_, err := FollowUpRequest(p, &FollowUp{Gone: 3, Why: map[string]string{}}, FollowUpOptions{}, t0)
+	if !errors.Is(err, ErrNothingToFollowUp) || !strings.Contains(err.Error(), "3 devices") || !strings.Contains(err.Error(), "no longer in Jamf Pro") {
+		t.Fatalf("%v", err)
 	}
 }
