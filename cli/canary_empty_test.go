@@ -34,3 +34,16 @@ func TestEmptyTargetGroupWithCanaryGroup(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestCanaryGroupOfTheOtherPlatform: a mobile pilot group for a Mac job is
+// refused with what is wrong (it is a mobile device group), not "no group
+// matches" for a group the admin can see in Jamf Pro.
+func TestCanaryGroupOfTheOtherPlatform(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t, jamftest.Options{})
+	r := runWith(t, srv, nil, "mass", "run", "--group", "Executive Macs", "--canary-group", "Executive iPhones", "--command", "blank-push",
+		"--stages", "2,all", "--dry-run")
+	if r.code != 1 || !strings.Contains(r.stderr, "mobile device group") || !strings.Contains(r.stderr, "computers") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}

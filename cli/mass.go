@@ -270,8 +270,13 @@ func pilotMembers(ctx context.Context, c *jamf.Client, ref string, targets []ops
 	if err != nil {
 		return nil, "", err
 	}
-	g, err := ops.FindGroup(ops.Summarise(groups), ref, targets[0].Kind)
+	kind := targets[0].Kind
+	g, err := ops.FindGroup(ops.Summarise(groups), ref, kind)
 	if err != nil {
+		// A group of the other platform exists: say so.
+		if other, err2 := ops.FindGroup(ops.Summarise(groups), ref, ""); err2 == nil && other.Kind != kind {
+			return nil, "", fmt.Errorf("--canary-group: %q is a %s group; this job targets %s", other.Name, kindWords(other.Kind), kindWords(kind)+"s")
+		}
 		return nil, "", fmt.Errorf("--canary-group: %w", err)
 	}
 	members, err := ops.GroupMembers(ctx, c, g)
@@ -283,6 +288,14 @@ func pilotMembers(ctx context.Context, c *jamf.Client, ref string, targets []ops
 		ids[i] = d.ID
 	}
 	return ids, g.Name, nil
+}
+
+// kindWords names a platform for people: computer, mobile device.
+func kindWords(k jamf.Platform) string {
+	if k == jamf.PlatformMobile {
+		return "mobile device"
+	}
+	return "computer"
 }
 
 // massTargets resolves --group, or the references read from --devices.
