@@ -89,13 +89,9 @@ func (f *massFlags) validate(env *Env) (mass.Action, []deviceRef, error) {
 	if action.ReturnToService, err = f.rts.option(action); err != nil {
 		return action, nil, err
 	}
-	if f.knobs.StageOrder, err = mass.ParseStageOrder(f.stageOrder); err != nil {
-		return action, nil, usageErrorf("--stage-order: %v", err)
+	if err := f.validateOrder(); err != nil {
+		return action, nil, err
 	}
-	if f.knobs.Seed < 0 || (f.knobs.Seed != 0 && f.knobs.StageOrder != mass.OrderRandom) {
-		return action, nil, usageErrorf("--seed is a positive number and goes with --stage-order random")
-	}
-	f.knobs.CanaryGroup = strings.TrimSpace(f.canaryGroup)
 	if (f.group == "") == (f.devicesFile == "") {
 		return action, nil, usageErrorf("give --group or --devices (one of them)")
 	}
@@ -121,6 +117,20 @@ func (f *massFlags) validate(env *Env) (mass.Action, []deviceRef, error) {
 	}
 	noteDuplicates(env, f.devicesFile, dups)
 	return action, refs, nil
+}
+
+// validateOrder reads --stage-order, --seed and --canary-group, which
+// every kind of mass run takes.
+func (f *massFlags) validateOrder() error {
+	var err error
+	if f.knobs.StageOrder, err = mass.ParseStageOrder(f.stageOrder); err != nil {
+		return usageErrorf("--stage-order: %v", err)
+	}
+	if f.knobs.Seed < 0 || (f.knobs.Seed != 0 && f.knobs.StageOrder != mass.OrderRandom) {
+		return usageErrorf("--seed is a positive number and goes with --stage-order random")
+	}
+	f.knobs.CanaryGroup = strings.TrimSpace(f.canaryGroup)
+	return nil
 }
 
 func jobsDir(dirs ...string) (string, error) {
@@ -252,12 +262,20 @@ func startPlanned(ctx context.Context, env *Env, f *massFlags, c *jamf.Client, p
 // pilotMembers resolves --canary-group among the targets' kind and returns
 // its members' inventory IDs and its name.
 func pilotMembers(ctx context.Context, c *jamf.Client, ref string, targets []ops.Device) ([]string, string, error) {
+	if len(targets) == 0 {
+		return nil, "", errors.New("no target devices")
+	}
 	groups, _, err := c.Groups.List(ctx, nil)
 	if err != nil {
 		return nil, "", err
 	}
-	g, err := ops.FindGroup(ops.Summarise(groups), ref, targets[0].Kind)
+	kind := targets[0].Kind
+	g, err := ops.FindGroup(ops.Summarise(groups), ref, kind)
 	if err != nil {
+		// A group of the other platform exists: say so.
+		if other, err2 := ops.FindGroup(ops.Summarise(groups), ref, ""); err2 == nil && other.Kind != kind {
+			return nil, "", fmt.Errorf("--canary-group: %q is a %s group; this job targets %s", other.Name, kindWords(other.Kind), kindWords(kind)+"s")
+		}
 		return nil, "", fmt.Errorf("--canary-group: %w", err)
 	}
 	members, err := ops.GroupMembers(ctx, c, g)
@@ -269,6 +287,14 @@ func pilotMembers(ctx context.Context, c *jamf.Client, ref string, targets []ops
 		ids[i] = d.ID
 	}
 	return ids, g.Name, nil
+}
+
+// kindWords names a platform for people: computer, mobile device.
+func kindWords(k jamf.Platform) string {
+	if k == jamf.PlatformMobile {
+		return "mobile device"
+	}
+	return "computer"
 }
 
 // massTargets resolves --group, or the references read from --devices.
@@ -571,6 +597,10 @@ func driveJob(ctx context.Context, env *Env, cs clients, j *mass.Journal, p *mas
 		return errors.New(status)
 	case runErr != nil && !errors.Is(runErr, mass.ErrHeld):
 		return runErr
+	case final.Ended == "" && !errors.Is(runErr, mass.ErrHeld) && ctx.Err() != nil:
+		// ctrl+c: exit status 130, whatever failed before it.
+		fmt.Fprintf(env.Stderr, "Job %s %s\n", p.ID, status)
+		return fmt.Errorf("job %s %s: %w", p.ID, status, context.Canceled)
 	case c2[mass.StateFailed] > 0:
 		return fmt.Errorf("%d devices failed", c2[mass.StateFailed])
 	case errors.Is(runErr, mass.ErrHeld):

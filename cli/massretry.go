@@ -64,6 +64,15 @@ func runMassRetry(ctx context.Context, env *Env, conn *connFlags, dirFlag, job s
 	case p.Action.Kind != mass.KindCommand:
 		return usageErrorf("job %s sent %s: only command jobs can be followed up (it leaves no answer to check)", p.ID, p.Action)
 	case st.Ended == "":
+		// Running in another process: exit 1, as for resume.
+		j, _, _, err := mass.OpenJournal(jobPath(d, job))
+		var busy *mass.JobBusyError
+		if errors.As(err, &busy) {
+			return fmt.Errorf("%w: follow it up once it has ended", busy)
+		}
+		if err == nil {
+			j.Close()
+		}
 		return usageErrorf("job %s has not ended: resume it first (jamfops mass resume %s)", p.ID, p.ID)
 	}
 	return withClient(ctx, conn, env, func(c *jamf.Client) error {
@@ -76,13 +85,16 @@ func runMassRetry(ctx context.Context, env *Env, conn *connFlags, dirFlag, job s
 		}
 		req, err := mass.FollowUpRequest(p, f, o, time.Now())
 		if errors.Is(err, mass.ErrNothingToFollowUp) {
-			fmt.Fprintf(env.Stderr, "Job %s: %v; nothing to follow up.\n", p.ID, err)
-			return writeJSON(env.Stdout, map[string]any{"job": p.ID, "failed": 0, "unanswered": 0, "send": 0})
+			fmt.Fprintf(env.Stderr, "Nothing to follow up: %v.\n", err)
+			return writeJSON(env.Stdout, map[string]any{"job": p.ID, "failed": 0, "unanswered": 0, "gone": f.Gone, "send": 0})
 		}
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "Job %s: %d failed, %d unanswered.\n", p.ID, f.Failed, f.Unanswered)
+		if f.Gone > 0 {
+			fmt.Fprintf(env.Stderr, "Left out %d devices no longer in Jamf Pro (deleted since the job).\n", f.Gone)
+		}
 		plan, pf, err := mass.Build(ctx, c, req)
 		if errors.Is(err, mass.ErrUsage) {
 			return usageErrorf("%v", err)
@@ -93,7 +105,7 @@ func runMassRetry(ctx context.Context, env *Env, conn *connFlags, dirFlag, job s
 		printPreflight(env, plan, pf)
 		if dryRun {
 			out := preflightJSON(plan, pf)
-			out["failed"], out["unanswered"] = f.Failed, f.Unanswered
+			out["failed"], out["unanswered"], out["gone"] = f.Failed, f.Unanswered, f.Gone
 			var targets []map[string]string
 			for _, t := range plan.Targets {
 				targets = append(targets, map[string]string{"id": t.Device.ID, "name": t.Device.Name, "why": f.Why[t.Device.ID], "skip": t.Skip})

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -106,6 +107,9 @@ func (f *massFlags) validateUpdate(env *Env) (*mass.UpdateJob, []deviceRef, erro
 	if _, err := parseKind(f.kind); err != nil {
 		return nil, nil, err
 	}
+	if err := f.validateOrder(); err != nil {
+		return nil, nil, err
+	}
 	if f.knobs.Stages, err = mass.ParseStages(f.stages); err != nil {
 		return nil, nil, usageErrorf("--stages: %v", err)
 	}
@@ -146,8 +150,17 @@ func runMassUpdate(ctx context.Context, env *Env, f *massFlags) error {
 		if err != nil {
 			return err
 		}
+		var pilot []string
+		if f.knobs.CanaryGroup != "" {
+			if pilot, f.knobs.CanaryGroup, err = pilotMembers(ctx, c, f.knobs.CanaryGroup, devices); err != nil {
+				return err
+			}
+		}
 		plan, pf, upf, err := mass.BuildSoftwareUpdate(ctx, c, mass.Request{Server: c.BaseURL(), Label: label,
-			Action: mass.Action{Kind: mass.KindSoftwareUpdate, Update: job}, Knobs: f.knobs, Devices: devices})
+			Action: mass.Action{Kind: mass.KindSoftwareUpdate, Update: job}, Knobs: f.knobs, Devices: devices, Pilot: pilot})
+		if errors.Is(err, mass.ErrUsage) {
+			return usageErrorf("%v", err)
+		}
 		if err != nil {
 			return err
 		}

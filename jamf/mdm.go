@@ -88,6 +88,15 @@ func (s *MDMService) CommandsForDevices(ctx context.Context, managementIDs []str
 	})
 }
 
+// CommandsOfTypeForDevices lists the commands of one type of the given
+// management IDs, newest first: the =in= filters also carry command==TYPE,
+// so a long history of other commands costs no extra pages.
+func (s *MDMService) CommandsOfTypeForDevices(ctx context.Context, managementIDs []string, commandType string) ([]Command, *Response, error) {
+	return listByIDs(ctx, s.client, managementIDs, func(ctx context.Context, part []string) ([]Command, *Response, error) {
+		return s.ListCommands(ctx, &ListOptions{Filter: And(In("clientManagementId", part...), Eq("command", commandType)), Sort: []string{"dateSent:desc"}})
+	})
+}
+
 // CommandData is the commandData object of a send request: the command type
 // and its type-specific fields (see the Jamf Pro API's MdmCommandRequest).
 type CommandData struct {

@@ -79,6 +79,9 @@ func (m jobsModel) askFollowUp(msg followUpMsg) (jobsModel, tea.Cmd) {
 		fmt.Sprintf("%d requests, stages %s, the first job's knobs.", pf.Requests, mass.StagesText(pf.StageSizes)),
 		"Server: " + ops.Clean(p.Server),
 	}
+	if msg.f.Gone > 0 {
+		lines = append(lines, fmt.Sprintf("%s devices left out: no longer in Jamf Pro.", formatCount(msg.f.Gone)))
+	}
 	if !p.Action.Destructive() {
 		m.ask = &confirmation{title: title, lines: lines, onYes: onYes}
 		return m, nil

@@ -252,7 +252,8 @@ func exportResults(dir, id string, rows []mass.ResultRow) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(base+".json", data, 0o600); err != nil {
+	// Bidi overrides and C1 controls as \uXXXX, like every JSON output.
+	if err := os.WriteFile(base+".json", ops.EscapeJSON(data), 0o600); err != nil {
 		return "", err
 	}
 	f, err := os.OpenFile(base+".csv", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)

@@ -134,6 +134,11 @@ func Build(ctx context.Context, c *jamf.Client, req Request) (*Plan, *Preflight,
 	for _, id := range req.Pilot {
 		pilot[id] = true
 	}
+	if req.Knobs.CanaryGroup != "" {
+		if err := checkPilot(req.Knobs.CanaryGroup, len(req.Pilot), pilot, p.Targets); err != nil {
+			return nil, nil, err
+		}
+	}
 	var order []int
 	p.Stages, order = assignStages(p.Targets, req.Knobs, pilot)
 	pf.StageSizes = make([]int, p.Stages)

@@ -127,7 +127,7 @@ func duplicates(ctx context.Context, c *jamf.Client, commandType string, devices
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cmds, _, err := c.MDM.CommandsForDevices(ctx, ids)
+	cmds, _, err := c.MDM.CommandsOfTypeForDevices(ctx, ids, commandType)
 	if err != nil {
 		return nil, err
 	}

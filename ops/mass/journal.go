@@ -77,6 +77,16 @@ func CreateJournal(dir string, p *Plan) (*Journal, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
+	if p.Parent != "" {
+		// One follow-up of a job at a time: two would send to the same
+		// devices. The parent's lock makes the check and the creation one
+		// step across processes.
+		release, err := claimFollowUp(dir, p.Parent)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
 	path := filepath.Join(dir, p.ID+".jsonl")
 	lock, err := lockJob(path, p.ID)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jamfops/jamfops/ops"
@@ -66,7 +67,9 @@ func Results(p *Plan, st *State) []ResultRow {
 }
 
 // WriteResultsCSV writes rows as CSV with ResultColumns. A CSV is a file a
-// human opens: every cell is cleaned of terminal and bidi controls.
+// human opens: every cell is cleaned of terminal and bidi controls, and a
+// cell a spreadsheet would read as a formula (a device name such as
+// "=cmd|…") gets a leading apostrophe.
 func WriteResultsCSV(w io.Writer, rows []ResultRow) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write(ResultColumns())
@@ -77,10 +80,20 @@ func WriteResultsCSV(w io.Writer, rows []ResultRow) error {
 		}
 		cells := []string{r.Kind, r.ID, r.Name, r.Serial, r.ManagementID, r.State, r.Reason, strconv.Itoa(r.Batch), r.RequestID, at}
 		for i, c := range cells {
-			cells[i] = ops.Clean(c)
+			cells[i] = defuseFormula(ops.Clean(c))
 		}
 		_ = cw.Write(cells)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// defuseFormula prefixes a cell that starts like a spreadsheet formula
+// (=, +, -, @, tab, carriage return) with an apostrophe, so that Excel
+// and its kin show it as text instead of evaluating it.
+func defuseFormula(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }

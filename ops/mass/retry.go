@@ -28,6 +28,10 @@ type FollowUp struct {
 	// Why says, per device ID, "failed: …" or "unanswered: …".
 	Why                map[string]string
 	Failed, Unanswered int
+	// Gone counts devices left out because they are no longer in Jamf Pro
+	// (their Why says so): sending to an unknown management ID fails the
+	// whole request.
+	Gone int
 }
 
 // FindFollowUp reads the devices' command lists and picks the targets of
@@ -43,15 +47,19 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 	if !o.Failed && !o.Unanswered {
 		o.Failed, o.Unanswered = true, true
 	}
+	// Every candidate's commands are read: a device the journal calls
+	// failed or never reached may have got the command since (from an
+	// earlier follow-up) and acknowledged it.
 	var ids []string
 	for i, t := range p.Targets {
-		if s := st.Targets[i]; s == StateSent || s == StateUnverified {
+		switch st.Targets[i] {
+		case StateSent, StateUnverified, StateFailed, StateCancelled:
 			ids = append(ids, t.Device.ManagementID)
 		}
 	}
 	latest := map[string]jamf.Command{}
 	if len(ids) > 0 {
-		cmds, _, err := c.MDM.CommandsForDevices(ctx, ids)
+		cmds, _, err := c.MDM.CommandsOfTypeForDevices(ctx, ids, p.Action.CommandType)
 		if err != nil {
 			return nil, fmt.Errorf("reading the devices' commands: %w", err)
 		}
@@ -64,24 +72,40 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 			}
 		}
 	}
+	// A target never sent to has no intent of its own: the job's first
+	// intent, on the server's clock, stands for it (its creation time is
+	// the local clock's, which may be minutes off).
+	var start time.Time
+	for _, a := range st.Anchor {
+		if !a.IsZero() && (start.IsZero() || a.Before(start)) {
+			start = a
+		}
+	}
+	if start.IsZero() {
+		start = p.Created
+	}
 	out := &FollowUp{Why: map[string]string{}}
 	for i, t := range p.Targets {
 		var why string
 		failed := false
+		// The job's own command, or a later one: sent after the target's
+		// intent, by the server's clock (the local one may be off).
+		since := start
+		if i < len(st.Anchor) && !st.Anchor[i].IsZero() {
+			since = st.Anchor[i]
+		}
+		cmd, found := latest[t.Device.ManagementID]
+		found = found && !cmd.DateSent.Before(since.Add(-time.Minute))
 		switch st.Targets[i] {
-		case StateFailed:
-			why, failed = "failed: "+st.Reasons[i], true
-		case StateCancelled:
-			why = "unanswered: never sent (" + st.Reasons[i] + ")"
-		case StateSent, StateUnverified:
-			// The job's own command: sent after its intent, by the
-			// server's clock (the local one may be off).
-			since := p.Created
-			if i < len(st.Anchor) && !st.Anchor[i].IsZero() {
-				since = st.Anchor[i]
+		case StateFailed, StateCancelled:
+			if found && cmd.CommandState == jamf.StateAcknowledged {
+				continue // done since, by a follow-up
 			}
-			cmd, found := latest[t.Device.ManagementID]
-			found = found && !cmd.DateSent.Before(since.Add(-time.Minute))
+			why, failed = "failed: "+st.Reasons[i], true
+			if st.Targets[i] == StateCancelled {
+				why, failed = "unanswered: never sent ("+st.Reasons[i]+")", false
+			}
+		case StateSent, StateUnverified:
 			switch {
 			case !found:
 				why = "unanswered: the command is no longer in the device's queue"
@@ -112,18 +136,82 @@ func FindFollowUp(ctx context.Context, c *jamf.Client, p *Plan, st *State, o Fol
 		out.Devices = append(out.Devices, d)
 		out.Why[d.ID] = why
 	}
+	if err := refreshFollowUp(ctx, c, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// refreshFollowUp reads the follow-up's devices again: the plan's records
+// are as old as the job. A device deleted from Jamf Pro since is left out
+// (an unknown management ID fails the whole request it is in); the others
+// take their current record (a re-enrolled device has a new management
+// ID, a device may have gone offline or lost supervision).
+func refreshFollowUp(ctx context.Context, c *jamf.Client, f *FollowUp) error {
+	if len(f.Devices) == 0 {
+		return nil
+	}
+	ids := make([]string, len(f.Devices))
+	for i, d := range f.Devices {
+		ids[i] = d.ID
+	}
+	now := map[string]ops.Device{}
+	if f.Devices[0].Kind == jamf.PlatformMobile {
+		list, _, err := c.MobileDevices.ListByIDs(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("reading the devices again: %w", err)
+		}
+		for _, m := range list {
+			d := ops.FromMobileDevice(m)
+			now[d.ID] = d
+		}
+	} else {
+		list, _, err := c.Computers.ListByIDs(ctx, ids, nil)
+		if err != nil {
+			return fmt.Errorf("reading the devices again: %w", err)
+		}
+		for _, cm := range list {
+			d := ops.FromComputer(cm)
+			now[d.ID] = d
+		}
+	}
+	kept := f.Devices[:0]
+	for _, d := range f.Devices {
+		cur, ok := now[d.ID]
+		if !ok {
+			if strings.HasPrefix(f.Why[d.ID], "failed") {
+				f.Failed--
+			} else {
+				f.Unanswered--
+			}
+			f.Gone++
+			f.Why[d.ID] = "left out: no longer in Jamf Pro (deleted since the job)"
+			continue
+		}
+		kept = append(kept, cur)
+	}
+	f.Devices = kept
+	return nil
 }
 
 // ErrNothingToFollowUp is returned when no device of a job needs a
 // follow-up.
 var ErrNothingToFollowUp = errors.New("no device failed or is unanswered")
 
+// nothingError is an ErrNothingToFollowUp with its own message.
+type nothingError string
+
+func (e nothingError) Error() string        { return string(e) }
+func (e nothingError) Is(target error) bool { return target == ErrNothingToFollowUp }
+
 // FollowUpRequest builds the request of a follow-up job: the first job's
 // action, knobs (with the duplicate skip on, so that devices that still
 // hold the command pending are skipped) and server, linked to it.
 func FollowUpRequest(p *Plan, f *FollowUp, o FollowUpOptions, now time.Time) (Request, error) {
 	if len(f.Devices) == 0 {
+		if f.Gone > 0 {
+			return Request{}, nothingError(fmt.Sprintf("job %s: the %d devices to follow up are no longer in Jamf Pro", p.ID, f.Gone))
+		}
 		return Request{}, fmt.Errorf("job %s: %w", p.ID, ErrNothingToFollowUp)
 	}
 	k := p.Knobs

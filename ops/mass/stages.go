@@ -121,7 +121,7 @@ func (x *run) stageOutcome(ctx context.Context, stage int) (ok, failed int) {
 		ids[k] = x.p.Targets[i].Device.ManagementID
 		since[ids[k]] = x.anchor(i)
 	}
-	cmds, _, err := x.r.Client.MDM.CommandsForDevices(ctx, ids)
+	cmds, _, err := x.r.Client.MDM.CommandsOfTypeForDevices(ctx, ids, x.p.Action.CommandType)
 	if err != nil {
 		return len(idx), failed // cannot tell: judge by sends alone
 	}

@@ -76,6 +76,9 @@ func BuildSoftwareUpdate(ctx context.Context, c *jamf.Client, req Request) (*Pla
 	if len(req.Devices) == 0 {
 		return nil, nil, nil, errors.New("no target devices")
 	}
+	if req.Knobs.StageOrder == OrderRandom && req.Knobs.Seed == 0 {
+		req.Knobs.Seed = newSeed()
+	}
 	reads := 0
 	if req.Now.IsZero() {
 		// Offline spans are measured on the server's clock.
@@ -120,7 +123,16 @@ func BuildSoftwareUpdate(ctx context.Context, c *jamf.Client, req Request) (*Pla
 	for i, t := range upf.Targets {
 		targets[i] = Target{Device: t.Device.Device, Skip: t.Skip}
 	}
-	p.Stages, _ = assignStages(targets, req.Knobs, nil)
+	pilot := map[string]bool{}
+	for _, id := range req.Pilot {
+		pilot[id] = true
+	}
+	if req.Knobs.CanaryGroup != "" {
+		if err := checkPilot(req.Knobs.CanaryGroup, len(req.Pilot), pilot, targets); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	p.Stages, _ = assignStages(targets, req.Knobs, pilot)
 	// Within a stage, group the object types (in the preflight's order);
 	// skipped targets go last.
 	rank := map[jamf.UpdateObjectType]int{}

@@ -120,7 +120,7 @@ func (x *run) verify(ctx context.Context, idx []int) (map[int]bool, error) {
 		byMgmt[m] = i
 		ids = append(ids, m)
 	}
-	cmds, resp, err := x.r.Client.MDM.CommandsForDevices(ctx, ids)
+	cmds, resp, err := x.r.Client.MDM.CommandsOfTypeForDevices(ctx, ids, x.p.Action.CommandType)
 	x.r.observeResult(resp, err)
 	if err != nil {
 		return nil, err

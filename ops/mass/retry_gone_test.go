@@ -1,0 +1,105 @@
+package mass
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/jamfops/jamfops/jamf/jamftest"
+)
+
+// TestFollowUpLeavesOutDeletedDevicesAndReadsFreshIDs: between a job and
+// its follow-up a device was deleted from Jamf Pro and another re-enrolled
+// (a new management ID). Sending to the stale IDs would fail the whole
+// batch (Jamf answers 400 for an unknown management ID), so the follow-up
+// leaves the deleted device out, says so, and sends to the re-enrolled
+// one's current ID: every other device of the batch gets its command.
+func TestFollowUpLeavesOutDeletedDevicesAndReadsFreshIDs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, jamftest.Options{Computers: 60}, "", "")
+	devs := e.devices(t, true)[:6]
+	ghost := devs[0]
+	ghost.ID, ghost.ManagementID, ghost.Name = "999999", "00000000-dead-4000-8000-000000000000", "Deleted Mac"
+	moved := devs[1]
+	fresh := moved.ManagementID
+	moved.ManagementID = "00000000-0000-4000-8000-0000000000aa" // its ID before it re-enrolled
+	stale := append([]Target{{Device: ghost}, {Device: moved}}, func() []Target {
+		var ts []Target
+		for _, d := range devs[2:] {
+			ts = append(ts, Target{Device: d})
+		}
+		return ts
+	}()...)
+	parent := &Plan{ID: "20261129-020000-abcdef", Created: t0, Server: "test", Label: "old", Platform: "computer",
+		Action: Action{Kind: KindCommand, CommandType: "DEVICE_INFORMATION"}, Knobs: fast(), Targets: stale, Stages: 1}
+	j, err := CreateJournal(e.dir, parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, outcomes, reasons := []int{}, []string{}, []string{}
+	for i := range stale {
+		ids, outcomes, reasons = append(ids, i), append(outcomes, StateFailed), append(reasons, "503 Service Unavailable")
+	}
+	_ = j.write(record{T: "result", Batch: 1, IDs: ids, Outcomes: outcomes, Reasons: reasons})
+	_ = j.write(record{T: "end", State: "done"})
+	j.Close()
+	p, st, err := ReadJournal(j.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	f, err := FindFollowUp(ctx, e.c, p, st, FollowUpOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Gone != 1 || !strings.Contains(f.Why[ghost.ID], "no longer in Jamf Pro") {
+		t.Fatalf("gone %d, why %q", f.Gone, f.Why[ghost.ID])
+	}
+	for _, d := range f.Devices {
+		if d.ID == ghost.ID {
+			t.Fatal("the follow-up targets a device deleted from Jamf Pro")
+		}
+		if d.ID == moved.ID && d.ManagementID != fresh {
+			t.Fatalf("the re-enrolled device keeps its old management ID %s", d.ManagementID)
+		}
+	}
+	if len(f.Devices) != 5 {
+		t.Fatalf("%d devices to follow up, want 5", len(f.Devices))
+	}
+	req, err := FollowUpRequest(p, f, FollowUpOptions{}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Knobs.AllowDuplicates = true
+	plan, _, err := Build(ctx, e.c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j2, err := CreateJournal(e.dir, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, st2, _ := ReadJournal(j2.Path())
+	r := NewRunner(e.c, j2, e.audit)
+	final, err := r.Run(ctx, plan, st2)
+	j2.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := final.Counts(); c[StateSent] != 5 || c[StateFailed] != 0 {
+		t.Fatalf("follow-up: %v %v", c, final.Reasons)
+	}
+}
+
+// TestNothingToFollowUpSaysDevicesWereDeleted: when every device to follow
+// up is gone from Jamf Pro, "nothing to follow up" says so instead of
+// claiming no device failed.
+func TestNothingToFollowUpSaysDevicesWereDeleted(t *testing.T) {
+	t.Parallel()
+	p := &Plan{ID: "20261129-020000-abcdef", Action: Action{Kind: KindCommand, CommandType: "DEVICE_INFORMATION"}}
+	_, err := FollowUpRequest(p, &FollowUp{Gone: 3, Why: map[string]string{}}, FollowUpOptions{}, t0)
+	if !errors.Is(err, ErrNothingToFollowUp) || !strings.Contains(err.Error(), "3 devices") || !strings.Contains(err.Error(), "no longer in Jamf Pro") {
+		t.Fatalf("%v", err)
+	}
+}
