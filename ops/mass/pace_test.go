@@ -131,7 +131,7 @@ func TestPacerStaysUnderASmallBurstServer(t *testing.T) {
 // a whole second after the first one (the slot it had reserved at the old
 // rate).
 func TestPacerRateRiseReachesTheWaitingSend(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it reads a gap on the wall clock.
 	e := newEnv(t, jamftest.Options{Computers: 300}, "", "")
 	devs := append(e.devices(t, true), e.devices(t, false)...)
 	k := fast()
