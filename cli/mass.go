@@ -259,42 +259,13 @@ func startPlanned(ctx context.Context, env *Env, f *massFlags, c *jamf.Client, p
 	return driveJob(ctx, env, clients{jamf: c}, j, plan, st, false)
 }
 
-// pilotMembers resolves --canary-group among the targets' kind and returns
-// its members' inventory IDs and its name.
+// pilotMembers resolves --canary-group (mass.PilotMembers).
 func pilotMembers(ctx context.Context, c *jamf.Client, ref string, targets []ops.Device) ([]string, string, error) {
-	if len(targets) == 0 {
-		return nil, "", errors.New("no target devices")
-	}
-	groups, _, err := c.Groups.List(ctx, nil)
+	ids, name, err := mass.PilotMembers(ctx, c, ref, targets)
 	if err != nil {
-		return nil, "", err
-	}
-	kind := targets[0].Kind
-	g, err := ops.FindGroup(ops.Summarise(groups), ref, kind)
-	if err != nil {
-		// A group of the other platform exists: say so.
-		if other, err2 := ops.FindGroup(ops.Summarise(groups), ref, ""); err2 == nil && other.Kind != kind {
-			return nil, "", fmt.Errorf("--canary-group: %q is a %s group; this job targets %s", other.Name, kindWords(other.Kind), kindWords(kind)+"s")
-		}
 		return nil, "", fmt.Errorf("--canary-group: %w", err)
 	}
-	members, err := ops.GroupMembers(ctx, c, g)
-	if err != nil {
-		return nil, "", err
-	}
-	ids := make([]string, len(members))
-	for i, d := range members {
-		ids[i] = d.ID
-	}
-	return ids, g.Name, nil
-}
-
-// kindWords names a platform for people: computer, mobile device.
-func kindWords(k jamf.Platform) string {
-	if k == jamf.PlatformMobile {
-		return "mobile device"
-	}
-	return "computer"
+	return ids, name, nil
 }
 
 // massTargets resolves --group, or the references read from --devices.

@@ -369,22 +369,11 @@ func (m *planModel) preflight() tea.Cmd {
 	return func() tea.Msg {
 		var pilot []string
 		if k.CanaryGroup != "" {
-			groups, _, err := client.Groups.List(ctx, nil)
-			if err != nil {
-				return preflightMsg{req: req, from: from, err: err}
-			}
-			g, err := ops.FindGroup(ops.Summarise(groups), k.CanaryGroup, devs[0].Kind)
+			ids, name, err := mass.PilotMembers(ctx, client, k.CanaryGroup, devs)
 			if err != nil {
 				return preflightMsg{req: req, from: from, err: fmt.Errorf("canary group: %w", err)}
 			}
-			members, err := ops.GroupMembers(ctx, client, g)
-			if err != nil {
-				return preflightMsg{req: req, from: from, err: err}
-			}
-			for _, d := range members {
-				pilot = append(pilot, d.ID)
-			}
-			k.CanaryGroup = g.Name
+			pilot, k.CanaryGroup = ids, name
 		}
 		r := mass.Request{Server: server, Label: label, Action: a, Knobs: k, Devices: devs, Pilot: pilot}
 		if a.Kind == mass.KindSoftwareUpdate {

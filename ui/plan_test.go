@@ -86,3 +86,28 @@ func TestPlanFormStagesASoftwareUpdate(t *testing.T) {
 		t.Fatal("the preflight created plans")
 	}
 }
+
+// TestPlanFormCanaryGroupMistakes: a canary group on a plan with no
+// devices is refused without a crash, and a group of the other platform
+// is named as such (as the CLI says), not as "no group matches".
+func TestPlanFormCanaryGroupMistakes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{Computers: 10, MobileDevices: 5}, "", "")
+	m := start(t, f.deps, 120, 40)
+	m = drive(t, m, navigate(navigateMsg{to: screenPlan, devices: nil, label: "nothing"}))
+	for topOf(m).(planModel).fields[fAction].value != "software-update" {
+		m = press(t, m, "l")
+	}
+	m = setField(t, m, fParams, "version=latest-minor")
+	m = setField(t, m, fCanary, "Executive iPhones")
+	m = press(t, m, "P")
+	if err := topOf(m).(planModel).err; err == nil || !strings.Contains(err.Error(), "no target devices") {
+		t.Fatalf("no devices with a canary group: %v", err)
+	}
+	m = planFor(t, f)
+	m = setField(t, m, fCanary, "Executive iPhones")
+	m = press(t, m, "P")
+	if err := topOf(m).(planModel).err; err == nil || !strings.Contains(err.Error(), `"Executive iPhones" is a mobile device group; this job targets computers`) {
+		t.Fatalf("a mobile canary group for Macs: %v", err)
+	}
+}
