@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jamfops/jamfops/jamf/jamftest"
+	"github.com/jamfops/jamfops/ops"
 )
 
 // TestFollowUpLeavesOutDeletedDevicesAndReadsFreshIDs: between a job and
@@ -24,27 +25,9 @@ func TestFollowUpLeavesOutDeletedDevicesAndReadsFreshIDs(t *testing.T) {
 	moved := devs[1]
 	fresh := moved.ManagementID
 	moved.ManagementID = "00000000-0000-4000-8000-0000000000aa" // its ID before it re-enrolled
-	stale := append([]Target{{Device: ghost}, {Device: moved}}, func() []Target {
-		var ts []Target
-		for _, d := range devs[2:] {
-			ts = append(ts, Target{Device: d})
-		}
-		return ts
-	}()...)
-	parent := &Plan{ID: "20261129-020000-abcdef", Created: t0, Server: "test", Label: "old", Platform: "computer",
-		Action: Action{Kind: KindCommand, CommandType: "DEVICE_INFORMATION"}, Knobs: fast(), Targets: stale, Stages: 1}
-	j, err := CreateJournal(e.dir, parent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, outcomes, reasons := []int{}, []string{}, []string{}
-	for i := range stale {
-		ids, outcomes, reasons = append(ids, i), append(outcomes, StateFailed), append(reasons, "503 Service Unavailable")
-	}
-	_ = j.write(record{T: "result", Batch: 1, IDs: ids, Outcomes: outcomes, Reasons: reasons})
-	_ = j.write(record{T: "end", State: "done"})
-	j.Close()
-	p, st, err := ReadJournal(j.Path())
+	stale := targetsOf(append([]ops.Device{ghost, moved}, devs[2:]...))
+	path := journalled(t, e, "20261129-020000-abcdef", t0, stale, allFailed(len(stale)), record{T: "end", State: "done"})
+	p, st, err := ReadJournal(path)
 	if err != nil {
 		t.Fatal(err)
 	}
