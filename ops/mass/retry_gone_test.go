@@ -50,26 +50,7 @@ func TestFollowUpLeavesOutDeletedDevicesAndReadsFreshIDs(t *testing.T) {
 	if len(f.Devices) != 5 {
 		t.Fatalf("%d devices to follow up, want 5", len(f.Devices))
 	}
-	req, err := FollowUpRequest(p, f, FollowUpOptions{}, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Knobs.AllowDuplicates = true
-	plan, _, err := Build(ctx, e.c, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j2, err := CreateJournal(e.dir, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, st2, _ := ReadJournal(j2.Path())
-	r := NewRunner(e.c, j2, e.audit)
-	final, err := r.Run(ctx, plan, st2)
-	j2.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	final := runFollowUp(t, e, path, f)
 	if c := final.Counts(); c[StateSent] != 5 || c[StateFailed] != 0 {
 		t.Fatalf("follow-up: %v %v", c, final.Reasons)
 	}

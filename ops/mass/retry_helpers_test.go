@@ -61,8 +61,8 @@ func followUpOf(t *testing.T, e env, path string) *FollowUp {
 }
 
 // runFollowUp plans the follow-up f of the job at path (duplicates allowed,
-// as the tests count sends) and runs it to its end.
-func runFollowUp(t *testing.T, e env, path string, f *FollowUp) {
+// as the tests count sends), runs it to its end and returns its state.
+func runFollowUp(t *testing.T, e env, path string, f *FollowUp) *State {
 	t.Helper()
 	ctx := context.Background()
 	p, _, err := ReadJournal(path)
@@ -87,7 +87,9 @@ func runFollowUp(t *testing.T, e env, path string, f *FollowUp) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewRunner(e.c, j, e.audit).Run(ctx, plan, st); err != nil {
+	final, err := NewRunner(e.c, j, e.audit).Run(ctx, plan, st)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return final
 }
