@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -170,12 +171,23 @@ func listAll[T any](ctx context.Context, c *Client, path string, extra url.Value
 	}
 	rest := make([][]T, pages)
 	counts := make([]int, pages)
+	// end is the first empty page: the listing ends there, and pages after
+	// it are not asked for (a server promising a million records and
+	// serving one page costs a few requests, not one per promised page).
+	var end atomic.Int64
+	end.Store(int64(pages))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.conc)
 	for p := 1; p < pages; p++ {
+		if int64(p) >= end.Load() {
+			break
+		}
 		g.Go(func() error {
 			if gctx.Err() != nil {
 				return gctx.Err()
+			}
+			if int64(p) >= end.Load() {
+				return nil
 			}
 			body, r, err := fetch(p)
 			if r != nil {
@@ -187,6 +199,10 @@ func listAll[T any](ctx context.Context, c *Client, path string, extra url.Value
 			if err := guard.check(p, body); err != nil {
 				return err
 			}
+			if len(body.Results) == 0 {
+				lower(&end, int64(p))
+				return nil
+			}
 			rest[p] = body.Results
 			return nil
 		})
@@ -197,14 +213,31 @@ func listAll[T any](ctx context.Context, c *Client, path string, extra url.Value
 		}
 		return nil, total, err
 	}
+	last := int(end.Load())
 	for p := 1; p < pages; p++ {
-		all = append(all, rest[p]...)
 		total.Requests += counts[p]
+		if p < last {
+			all = append(all, rest[p]...)
+		}
+	}
+	// Records deleted during the listing leave its end short by less than
+	// a page; a total overstated by more is the server's count lying.
+	if last < pages && first.TotalCount-len(all) > size {
+		return nil, total, &PagingError{Path: path, Reason: fmt.Sprintf("page %d is empty with %d of the %d records reported listed", last, len(all), first.TotalCount)}
 	}
 	return all, total, nil
 }
 
 // chunk splits ids into slices of at most n.
+// lower sets v to n when n is smaller.
+func lower(v *atomic.Int64, n int64) {
+	for cur := v.Load(); n < cur; cur = v.Load() {
+		if v.CompareAndSwap(cur, n) {
+			return
+		}
+	}
+}
+
 func chunk[T any](ids []T, n int) [][]T {
 	var out [][]T
 	for len(ids) > n {

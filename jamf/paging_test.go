@@ -148,3 +148,42 @@ func TestEndlessBodyIsCut(t *testing.T) {
 		t.Fatalf("err = %v (%T)", err, err)
 	}
 }
+
+// TestLyingTotalWithEmptyPagesStopsEarly: a server that reports a million
+// groups but serves one page and then empty ones no longer costs a request
+// per promised page: the listing ends at the first empty page, a few
+// requests in flight at most, and says the count was short.
+func TestLyingTotalWithEmptyPagesStopsEarly(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	c := pager(t, &hits, func(p, size int, _ int32) (int, []int) {
+		if p == 0 {
+			return 1_000_000, seq(0, size)
+		}
+		return 1_000_000, nil
+	})
+	list, _, err := c.Groups.List(t.Context(), &ListOptions{PageSize: 100})
+	if err == nil || !strings.Contains(err.Error(), "is empty") {
+		t.Fatalf("err = %v with %d groups", err, len(list))
+	}
+	if n := hits.Load(); n > 12 {
+		t.Fatalf("%d requests for a listing that ended at page 1", n)
+	}
+}
+
+// TestShrunkTotalEndsQuietly: records deleted during a listing leave its
+// last page empty; that is the end of the listing, not an error.
+func TestShrunkTotalEndsQuietly(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	c := pager(t, &hits, func(p, size int, _ int32) (int, []int) {
+		if p == 2 {
+			return 205, nil // five groups were deleted meanwhile
+		}
+		return 205, seq(p*size, size)
+	})
+	list, _, err := c.Groups.List(t.Context(), &ListOptions{PageSize: 100})
+	if err != nil || len(list) != 200 {
+		t.Fatalf("%d groups, %v", len(list), err)
+	}
+}
