@@ -69,8 +69,10 @@ type profileFlag struct {
 	given bool
 }
 
+// String is the path given (pflag.Value).
 func (p *profileFlag) String() string { return p.path }
 
+// Set takes the path, refusing a second one (pflag.Value).
 func (p *profileFlag) Set(v string) error {
 	if p.given {
 		return errors.New("is given twice")
@@ -79,4 +81,5 @@ func (p *profileFlag) Set(v string) error {
 	return nil
 }
 
+// Type names the value in --help (pflag.Value).
 func (p *profileFlag) Type() string { return "FILE" }

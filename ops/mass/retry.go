@@ -201,7 +201,10 @@ var ErrNothingToFollowUp = errors.New("no device failed or is unanswered")
 // nothingError is an ErrNothingToFollowUp with its own message.
 type nothingError string
 
-func (e nothingError) Error() string        { return string(e) }
+// Error is the message.
+func (e nothingError) Error() string { return string(e) }
+
+// Is makes errors.Is(err, ErrNothingToFollowUp) hold.
 func (e nothingError) Is(target error) bool { return target == ErrNothingToFollowUp }
 
 // FollowUpRequest builds the request of a follow-up job: the first job's

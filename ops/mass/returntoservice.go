@@ -42,7 +42,7 @@ type ReturnToService struct {
 
 // returnToServicePlatforms are the platforms Jamf Pro documents return to
 // service for.
-var returnToServicePlatforms = []Platform{IOS, SharedIPad, TvOS}
+func returnToServicePlatforms() []Platform { return []Platform{IOS, SharedIPad, TvOS} }
 
 // maxProfileSize bounds a profile file: real ones are a few kilobytes.
 const maxProfileSize = 1 << 20
@@ -140,8 +140,8 @@ func (r *ReturnToService) check(a Action, devices []ops.Device) error {
 	for _, d := range devices {
 		have[DevicePlatform(d)] = true
 	}
-	if !slices.ContainsFunc(returnToServicePlatforms, func(p Platform) bool { return have[p] }) {
-		return fmt.Errorf("--return-to-service applies to %s only, and no target is", platformNames(returnToServicePlatforms))
+	if !slices.ContainsFunc(returnToServicePlatforms(), func(p Platform) bool { return have[p] }) {
+		return fmt.Errorf("--return-to-service applies to %s only, and no target is", platformNames(returnToServicePlatforms()))
 	}
 	if r.WiFiProfile == nil && (have[IOS] || have[SharedIPad]) {
 		return errors.New("--return-to-service needs --wifi-profile FILE: an erased iPhone or iPad has no network to enroll again over (only an Apple TV on Ethernet goes without one)")
