@@ -469,13 +469,35 @@ func (m Model) footer() string {
 	}
 	h := helpKeys{screen: m.top(), global: m.keys}
 	if m.help.ShowAll {
-		lines := strings.Split(m.help.View(h), "\n")
+		lines := strings.Split(m.fullHelp(h), "\n")
 		for i, l := range lines {
 			lines[i] = ansiTruncate(l, m.c.width)
 		}
 		return status + "\n" + strings.Join(lines, "\n")
 	}
 	return status + "\n" + m.shortHelp(h)
+}
+
+// fullHelp is the key help's columns, in as many rows of columns as the
+// width needs, so a narrow terminal shows every key instead of cutting the
+// last columns to "…".
+func (m Model) fullHelp(h helpKeys) string {
+	full := m.help
+	full.SetWidth(0) // uncut, to measure
+	groups := h.FullHelp()
+	if lipgloss.Width(full.FullHelpView(groups)) <= m.c.width || m.c.width <= 0 {
+		return full.FullHelpView(groups)
+	}
+	var rows []string
+	for start := 0; start < len(groups); {
+		end := start + 1
+		for end < len(groups) && lipgloss.Width(full.FullHelpView(groups[start:end+1])) <= m.c.width {
+			end++
+		}
+		rows = append(rows, full.FullHelpView(groups[start:end]))
+		start = end
+	}
+	return strings.Join(rows, "\n")
 }
 
 // shortHelp is the one-line help, cut to the width so that "? help" stays

@@ -125,3 +125,21 @@ func TestPreflightIsOnScreenAt80x24(t *testing.T) {
 		}
 	}
 }
+
+// TestFullHelpShowsEveryKeyAt80Columns: "?" on an 80-column terminal lays
+// the help's columns out in rows instead of cutting the last ones to "…".
+func TestFullHelpShowsEveryKeyAt80Columns(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, jamftest.Options{Computers: 40, MobileDevices: 10}, "", "")
+	m := start(t, f.deps, 80, 24)
+	m = press(t, m, "enter", "?")
+	view := screenText(m, f.srv)
+	h := helpKeys{screen: topOf(m), global: m.(Model).keys}
+	for _, group := range h.FullHelp() {
+		for _, b := range group {
+			if d := b.Help().Desc; d != "" && b.Enabled() && !strings.Contains(view, d) {
+				t.Fatalf("%q (%s) is not in the help at 80 columns:\n%s", d, b.Help().Key, view)
+			}
+		}
+	}
+}
