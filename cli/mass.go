@@ -89,34 +89,63 @@ func (f *massFlags) validate(env *Env) (mass.Action, []deviceRef, error) {
 	if action.ReturnToService, err = f.rts.option(action); err != nil {
 		return action, nil, err
 	}
+	refs, err := f.validateRun(env, nil)
+	return action, refs, err
+}
+
+// validateRun checks what every kind of mass run takes, before any
+// connection: the stage order, the targets' flags, the stages and window,
+// the kind's own rule (kindRule, which may set its defaults first), the
+// knobs, and the device file (exit status 2 on a mistake).
+func (f *massFlags) validateRun(env *Env, kindRule func() error) ([]deviceRef, error) {
 	if err := f.validateOrder(); err != nil {
-		return action, nil, err
+		return nil, err
 	}
 	if (f.group == "") == (f.devicesFile == "") {
-		return action, nil, usageErrorf("give --group or --devices (one of them)")
+		return nil, usageErrorf("give --group or --devices (one of them)")
 	}
 	if _, err := parseKind(f.kind); err != nil {
-		return action, nil, err
+		return nil, err
 	}
+	var err error
 	if f.knobs.Stages, err = mass.ParseStages(f.stages); err != nil {
-		return action, nil, usageErrorf("--stages: %v", err)
+		return nil, usageErrorf("--stages: %v", err)
 	}
 	if f.knobs.WindowStart, f.knobs.WindowEnd, err = mass.ParseWindow(f.window); err != nil {
-		return action, nil, usageErrorf("--window: %v", err)
+		return nil, usageErrorf("--window: %v", err)
 	}
 	f.knobs.AutoContinue = f.autoCont
+	if kindRule != nil {
+		if err := kindRule(); err != nil {
+			return nil, err
+		}
+	}
 	if err := f.knobs.Validate(); err != nil {
-		return action, nil, usageErrorf("%v", err)
+		return nil, usageErrorf("%v", err)
 	}
 	if f.devicesFile == "" {
-		return action, nil, nil
+		return nil, nil
 	}
 	refs, dups, err := readDeviceFile(f.devicesFile)
 	if err != nil {
-		return action, nil, usageErrorf("--devices: %v", err)
+		return nil, usageErrorf("--devices: %v", err)
 	}
 	noteDuplicates(env, f.devicesFile, dups)
-	return action, refs, nil
+	return refs, nil
+}
+
+// targets resolves the run's devices (--group or the device file) and its
+// canary group's members among them.
+func (f *massFlags) targets(ctx context.Context, env *Env, c *jamf.Client, refs []deviceRef) (devices []ops.Device, label string, pilot []string, err error) {
+	if devices, label, err = massTargets(ctx, env, c, f, refs); err != nil {
+		return nil, "", nil, err
+	}
+	if f.knobs.CanaryGroup != "" {
+		if pilot, f.knobs.CanaryGroup, err = pilotMembers(ctx, c, f.knobs.CanaryGroup, devices); err != nil {
+			return nil, "", nil, err
+		}
+	}
+	return devices, label, pilot, nil
 }
 
 // validateOrder reads --stage-order, --seed and --canary-group, which
@@ -200,15 +229,9 @@ func runMassRun(ctx context.Context, env *Env, f *massFlags) error {
 		return err
 	}
 	return withClient(ctx, &f.conn, env, func(c *jamf.Client) error {
-		devices, label, err := massTargets(ctx, env, c, f, refs)
+		devices, label, pilot, err := f.targets(ctx, env, c, refs)
 		if err != nil {
 			return err
-		}
-		var pilot []string
-		if f.knobs.CanaryGroup != "" {
-			if pilot, f.knobs.CanaryGroup, err = pilotMembers(ctx, c, f.knobs.CanaryGroup, devices); err != nil {
-				return err
-			}
 		}
 		plan, pf, err := mass.Build(ctx, c, mass.Request{Server: c.BaseURL(), Label: label, Action: action, Knobs: f.knobs, Devices: devices, Pilot: pilot})
 		if errors.Is(err, mass.ErrUsage) {

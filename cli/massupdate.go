@@ -101,39 +101,18 @@ func (f *massFlags) validateUpdate(env *Env) (*mass.UpdateJob, []deviceRef, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	if (f.group == "") == (f.devicesFile == "") {
-		return nil, nil, usageErrorf("give --group or --devices (one of them)")
-	}
-	if _, err := parseKind(f.kind); err != nil {
-		return nil, nil, err
-	}
-	if err := f.validateOrder(); err != nil {
-		return nil, nil, err
-	}
-	if f.knobs.Stages, err = mass.ParseStages(f.stages); err != nil {
-		return nil, nil, usageErrorf("--stages: %v", err)
-	}
-	if f.knobs.WindowStart, f.knobs.WindowEnd, err = mass.ParseWindow(f.window); err != nil {
-		return nil, nil, usageErrorf("--window: %v", err)
-	}
-	f.knobs.AutoContinue = f.autoCont
-	if f.update.fs != nil && !f.update.fs.Changed("stage-wait") {
-		f.knobs.StageWait = defaultUpdateStageWait
-	}
-	if err := f.knobs.Validate(); err != nil {
-		return nil, nil, usageErrorf("%v", err)
-	}
-	if f.knobs.SkipPendingAtLeast > 0 || f.knobs.BacklogLimit > 0 {
-		return nil, nil, usageErrorf("--skip-pending and --backlog-limit count MDM commands: they do not apply to software-update plans")
-	}
-	if f.devicesFile == "" {
-		return job, nil, nil
-	}
-	refs, dups, err := readDeviceFile(f.devicesFile)
+	refs, err := f.validateRun(env, func() error {
+		if f.update.fs != nil && !f.update.fs.Changed("stage-wait") {
+			f.knobs.StageWait = defaultUpdateStageWait
+		}
+		if f.knobs.SkipPendingAtLeast > 0 || f.knobs.BacklogLimit > 0 {
+			return usageErrorf("--skip-pending and --backlog-limit count MDM commands: they do not apply to software-update plans")
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, nil, usageErrorf("--devices: %v", err)
+		return nil, nil, err
 	}
-	noteDuplicates(env, f.devicesFile, dups)
 	return job, refs, nil
 }
 
@@ -146,15 +125,9 @@ func runMassUpdate(ctx context.Context, env *Env, f *massFlags) error {
 		return err
 	}
 	return withClient(ctx, &f.conn, env, func(c *jamf.Client) error {
-		devices, label, err := massTargets(ctx, env, c, f, refs)
+		devices, label, pilot, err := f.targets(ctx, env, c, refs)
 		if err != nil {
 			return err
-		}
-		var pilot []string
-		if f.knobs.CanaryGroup != "" {
-			if pilot, f.knobs.CanaryGroup, err = pilotMembers(ctx, c, f.knobs.CanaryGroup, devices); err != nil {
-				return err
-			}
 		}
 		plan, pf, upf, err := mass.BuildSoftwareUpdate(ctx, c, mass.Request{Server: c.BaseURL(), Label: label,
 			Action: mass.Action{Kind: mass.KindSoftwareUpdate, Update: job}, Knobs: f.knobs, Devices: devices, Pilot: pilot})
