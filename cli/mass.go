@@ -141,8 +141,8 @@ func (f *massFlags) targets(ctx context.Context, env *Env, c *jamf.Client, refs 
 		return nil, "", nil, err
 	}
 	if f.knobs.CanaryGroup != "" {
-		if pilot, f.knobs.CanaryGroup, err = pilotMembers(ctx, c, f.knobs.CanaryGroup, devices); err != nil {
-			return nil, "", nil, err
+		if pilot, f.knobs.CanaryGroup, err = mass.PilotMembers(ctx, c, f.knobs.CanaryGroup, devices); err != nil {
+			return nil, "", nil, fmt.Errorf("--canary-group: %w", err)
 		}
 	}
 	return devices, label, pilot, nil
@@ -280,15 +280,6 @@ func startPlanned(ctx context.Context, env *Env, f *massFlags, c *jamf.Client, p
 		return err
 	}
 	return driveJob(ctx, env, clients{jamf: c}, j, plan, st, false)
-}
-
-// pilotMembers resolves --canary-group (mass.PilotMembers).
-func pilotMembers(ctx context.Context, c *jamf.Client, ref string, targets []ops.Device) ([]string, string, error) {
-	ids, name, err := mass.PilotMembers(ctx, c, ref, targets)
-	if err != nil {
-		return nil, "", fmt.Errorf("--canary-group: %w", err)
-	}
-	return ids, name, nil
 }
 
 // massTargets resolves --group, or the references read from --devices.
