@@ -68,18 +68,27 @@ const softwareUpdate = "software-update"
 // softwareUpdateHelp names the software update's parameters.
 const softwareUpdateHelp = "version=latest-minor|latest-major|latest-any|X.Y[.Z]; action=download-install…; deferrals=N; at=2026-12-01T18:00; share=90%"
 
+// formParams splits the form's parameters, "message=Call IT; phone=555",
+// into trimmed name and value pairs (a name alone has an empty value).
+func formParams(text string) [][2]string {
+	var out [][2]string
+	for _, part := range strings.Split(text, ";") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		out = append(out, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
+	}
+	return out
+}
+
 // parseSoftwareUpdate reads the form's "version=latest-minor; action=…"
 // into a software-update action, validated as the CLI validates it.
 func parseSoftwareUpdate(text string) (mass.Action, error) {
 	var f mass.SoftwareUpdateFlags
 	share := 0.9
-	for _, part := range strings.Split(text, ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		name, value, _ := strings.Cut(part, "=")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	for _, nv := range formParams(text) {
+		name, value := nv[0], nv[1]
 		switch name {
 		case "version":
 			f.Version = value
@@ -153,13 +162,8 @@ func parseParams(a *mass.Action, text string) error {
 	spec, _ := mass.LookupCommand(a.CommandType)
 	fields := map[string]any{}
 	var rts returnToServiceText
-	for _, part := range strings.Split(text, ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		name, value, _ := strings.Cut(part, "=")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	for _, nv := range formParams(text) {
+		name, value := nv[0], nv[1]
 		if a.CommandType == "ERASE_DEVICE" && rts.take(name, value) {
 			continue
 		}

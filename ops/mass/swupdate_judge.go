@@ -50,11 +50,9 @@ type StageReadings struct {
 	Requests int
 }
 
-// ReadStage reads the plans and update statuses of a stage's devices:
-// 2 × ⌈N ÷ 200⌉ requests per object type. since is when the stage's plans
-// were sent, by the server's clock (zero keeps every status).
-func ReadStage(ctx context.Context, c *jamf.Client, devices []jamf.PlanDevice, baseline []string, since time.Time) (*StageReadings, error) {
-	out := &StageReadings{Devices: devices, Baseline: baseline, Since: since}
+// byObjectType groups devices' IDs by object type (computer, mobile
+// device), the types in the order first seen.
+func byObjectType(devices []jamf.PlanDevice) ([]jamf.UpdateObjectType, map[jamf.UpdateObjectType][]string) {
 	byType := map[jamf.UpdateObjectType][]string{}
 	var types []jamf.UpdateObjectType
 	for _, d := range devices {
@@ -63,6 +61,15 @@ func ReadStage(ctx context.Context, c *jamf.Client, devices []jamf.PlanDevice, b
 		}
 		byType[d.ObjectType] = append(byType[d.ObjectType], d.DeviceID)
 	}
+	return types, byType
+}
+
+// ReadStage reads the plans and update statuses of a stage's devices:
+// 2 × ⌈N ÷ 200⌉ requests per object type. since is when the stage's plans
+// were sent, by the server's clock (zero keeps every status).
+func ReadStage(ctx context.Context, c *jamf.Client, devices []jamf.PlanDevice, baseline []string, since time.Time) (*StageReadings, error) {
+	out := &StageReadings{Devices: devices, Baseline: baseline, Since: since}
+	types, byType := byObjectType(devices)
 	su := c.SoftwareUpdates()
 	for _, t := range types {
 		plans, resp, err := su.PlansForDevices(ctx, t, byType[t])

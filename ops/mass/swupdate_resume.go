@@ -33,14 +33,7 @@ func DevicesWithoutPlan(ctx context.Context, c *jamf.Client, su SoftwareUpdate, 
 	if want == "" {
 		want = "NO_SPECIFIC_VERSION"
 	}
-	byType := map[jamf.UpdateObjectType][]string{}
-	var types []jamf.UpdateObjectType
-	for _, d := range devices {
-		if _, ok := byType[d.ObjectType]; !ok {
-			types = append(types, d.ObjectType)
-		}
-		byType[d.ObjectType] = append(byType[d.ObjectType], d.DeviceID)
-	}
+	types, byType := byObjectType(devices)
 	out := &PlanCheck{Planned: map[string]string{}}
 	for _, t := range types {
 		plans, resp, err := c.SoftwareUpdates().PlansForDevices(ctx, t, byType[t])
